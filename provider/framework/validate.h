@@ -13,8 +13,15 @@
 namespace encore::framework {
 
 void ValidateBlock(const Block& block, const Value& config,
-                   const ClientCapabilities& capabilities,
-                   Diagnostics& diags);
+                   const ClientCapabilities& capabilities, Diagnostics& diags);
+
+// Only the write-only part of ValidateBlock: an error at each write-only
+// attribute set in `config` (known or unknown) when Terraform did not
+// announce write_only_attributes_allowed. For PlanResourceChange, which
+// must refuse such configs too without repeating the other checks.
+void ValidateWriteOnly(const Block& block, const Value& config,
+                       const ClientCapabilities& capabilities,
+                       Diagnostics& diags);
 
 }  // namespace encore::framework
 
