@@ -283,5 +283,59 @@ TEST(PlanTest, ReplaceableBlockAsAWhole) {
   EXPECT_TRUE(q.planned_state.GetAttr("id").IsUnknown());
 }
 
+TEST(PlanTest, MapAndSingleBlocksMatchPriorByKey) {
+  Block inner;
+  inner.Add(StringAttr("v").Optional());
+  inner.Add(StringAttr("c").Computed().UseStateForUnknown());
+  Block b;
+  b.Add(NumberAttr("n").Optional());
+  b.Add(NestedBlock("m", Nesting::kMap, inner));
+  b.Add(NestedBlock("one", Nesting::kSingle, inner));
+  const Type it = inner.ImpliedType();
+  const Type t = b.ImpliedType();
+  auto el = [&](const char* v, Value c) {
+    return Value::ObjectOf(it, {{"v", Value::String(v)}, {"c", c}});
+  };
+  const Value null_s = Value::Null(Type::String());
+  Value prior = Value::ObjectOf(
+      t, {{"n", Value::Int(1)},
+          {"m", Value::Map(it, {{"a", el("x", Value::String("ca"))}})},
+          {"one", el("y", Value::String("c1"))}});
+  Value config = Value::ObjectOf(
+      t,
+      {{"n", Value::Int(2)},
+       {"m", Value::Map(it, {{"a", el("x", null_s)}, {"b", el("z", null_s)}})},
+       {"one", el("y", null_s)}});
+  Value proposed = Value::ObjectOf(
+      t, {{"n", Value::Int(2)},
+          {"m", Value::Map(it, {{"a", el("x", Value::String("ca"))},
+                                {"b", el("z", null_s)}})},
+          {"one", el("y", Value::String("c1"))}});
+  GenericPlan p = PlanBlock(b, prior, proposed, config);
+  const Value& m = p.planned_state.GetAttr("m");
+  EXPECT_EQ(m.Entries().at("a").GetAttr("c"), Value::String("ca"));
+  EXPECT_TRUE(m.Entries().at("b").GetAttr("c").IsUnknown());
+  EXPECT_EQ(p.planned_state.GetAttr("one").GetAttr("c"), Value::String("c1"));
+  EXPECT_EQ(p.planned_state.type(), t);
+}
+
+TEST(PlanTest, SecondPlanKeepsEveryValueKnownInTheFirst) {
+  // During plan a config value is unknown; at apply it is known. Terraform
+  // requires every value known in the first plan to be the same in the
+  // second.
+  const Value prior = Obj(StateAttrs());
+  GenericPlan first = Plan(
+      prior, Obj(ConfigAttrs(), {{"size", Value::Unknown(Type::Number())}}));
+  GenericPlan second =
+      Plan(prior, Obj(ConfigAttrs(), {{"size", Value::Int(4)}}));
+  for (const auto& [name, v] : first.planned_state.Entries()) {
+    if (v.IsWhollyKnown()) {
+      EXPECT_EQ(second.planned_state.GetAttr(name), v) << name;
+    }
+  }
+  EXPECT_TRUE(first.planned_state.GetAttr("size").IsUnknown());
+  EXPECT_EQ(first.planned_state.GetAttr("id"), Value::String("shop"));
+}
+
 }  // namespace
 }  // namespace encore::framework

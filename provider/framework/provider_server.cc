@@ -365,6 +365,22 @@ FunctionResult ProviderServer::CallFunction(const std::string& name,
         std::nullopt};
     return result;
   }
+  // Terraform checks these itself before calling; kept as a guard so a
+  // function never sees what its signature rules out.
+  for (size_t i = 0; i < args.size(); ++i) {
+    const FunctionParameter& p = i < n ? sig.parameters[i] : *sig.variadic;
+    if (args[i].IsNull() && !p.allow_null) {
+      result.error =
+          FunctionError{"argument " + std::to_string(i + 1) + " (" + p.name +
+                            ") of " + name + " must not be null",
+                        static_cast<int64_t>(i)};
+      return result;
+    }
+    if (args[i].IsUnknown() && !p.allow_unknown) {
+      result.value = Value::Unknown(sig.return_type);
+      return result;
+    }
+  }
   result = f->Call(Context(ClientCapabilities{}), args);
   return result;
 }

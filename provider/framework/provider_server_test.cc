@@ -411,6 +411,17 @@ TEST_F(ProviderServerTest, CallFunction) {
             std::string::npos)
       << count.error->text;
   EXPECT_NE(count.error->text.find("2 were given"), std::string::npos);
+
+  FunctionResult null_arg =
+      server_.CallFunction("upper", {Value::Null(Type::String())});
+  ASSERT_TRUE(null_arg.error.has_value());
+  EXPECT_EQ(null_arg.error->argument, 0);
+  EXPECT_NE(null_arg.error->text.find("(text)"), std::string::npos);
+
+  FunctionResult unknown_arg =
+      server_.CallFunction("upper", {Value::Unknown(Type::String())});
+  EXPECT_FALSE(unknown_arg.error.has_value());
+  EXPECT_TRUE(unknown_arg.value.IsUnknown());
 }
 
 TEST_F(ProviderServerTest, DataSourceAndEphemeralDefaultsAreErrors) {
