@@ -1,0 +1,88 @@
+// The provider's settings, resolved from its configuration block, the
+// ENCORE_* environment variables and the defaults (DESIGN §3), and the
+// ConfiguredProvider that carries them to resources and data sources.
+#ifndef ENCORE_PROVIDER_CONFIG_PROVIDER_SETTINGS_H_
+#define ENCORE_PROVIDER_CONFIG_PROVIDER_SETTINGS_H_
+
+#include <sys/types.h>
+
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "provider/core/status.h"
+#include "provider/framework/call_context.h"
+#include "provider/values/value.h"
+
+namespace encore::config {
+
+// Looks up an environment variable; nullopt when unset.
+using EnvLookup =
+    std::function<std::optional<std::string>(std::string_view name)>;
+
+// The process's environment (getenv).
+EnvLookup ProcessEnv();
+
+inline constexpr char kAgentEnv[] = "ENCORE_AGENT";
+inline constexpr char kTokenEnv[] = "ENCORE_TOKEN";
+inline constexpr char kCaCertEnv[] = "ENCORE_CA_CERT";
+
+// Where a setting's value came from, for messages.
+enum class Source { kUnset, kConfig, kEnv, kDefault };
+
+struct ProviderSettings {
+  std::string agent;  // "unix:///abs/path" or "https://host:port"
+  Source agent_source = Source::kUnset;
+  std::string token;  // empty: none
+  Source token_source = Source::kUnset;
+  // PEM text (starts with "-----BEGIN") or a path to a PEM file; empty:
+  // the system's trust store.
+  std::string ca_cert;
+  Source ca_cert_source = Source::kUnset;
+  std::string app;  // default app for data sources; empty: none
+  std::string env;  // default environment for data sources; empty: none
+  bool force_conflicts = false;
+
+  // Names of the provider attributes whose configured values were unknown
+  // (during plan): their settings are not known yet. Unknown is never
+  // treated as unset, so an env var or default does not stand in.
+  std::set<std::string> unknown;
+  bool known() const { return unknown.empty(); }
+  bool ca_cert_is_pem() const { return ca_cert.rfind("-----BEGIN", 0) == 0; }
+};
+
+// The agent's default data dir (DESIGN §4): /var/lib/encore-agent for root
+// (uid 0); otherwise $XDG_STATE_HOME/encore-agent, or
+// $HOME/.local/state/encore-agent. Empty if neither variable is set.
+std::string DefaultAgentDataDir(const EnvLookup& env, uid_t uid);
+// "unix://" + the default data dir + "/agent.sock"; empty if no data dir.
+std::string DefaultAgentAddress(const EnvLookup& env, uid_t uid);
+
+// Checks an agent address: "unix:///absolute/path" or
+// "https://host:port" (host a name, IPv4 or [IPv6]; port 1..65535). The
+// error says what was wrong and shows both forms.
+Status CheckAgentAddress(std::string_view address);
+
+// Resolves each setting: the configuration's value when known and non-null,
+// else the environment variable (agent, token, ca_cert; empty counts as
+// unset), else the default. `config` is the provider block's value (null:
+// no block). Pure: no I/O besides `env`.
+ProviderSettings ResolveSettings(const values::Value& config,
+                                 const EnvLookup& env, uid_t uid);
+
+// What ConfigureProvider hands to resources and data sources.
+class ConfiguredEncore : public framework::ConfiguredProvider {
+ public:
+  explicit ConfiguredEncore(ProviderSettings settings)
+      : settings_(std::move(settings)) {}
+  const ProviderSettings& settings() const { return settings_; }
+
+ private:
+  ProviderSettings settings_;
+};
+
+}  // namespace encore::config
+
+#endif  // ENCORE_PROVIDER_CONFIG_PROVIDER_SETTINGS_H_

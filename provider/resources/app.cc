@@ -1,0 +1,144 @@
+// encore_app: an Encore application and its model (DESIGN §3, §6).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "provider/catalog.h"
+#include "provider/framework/checks.h"
+#include "provider/framework/resource.h"
+#include "provider/resources/app_model.h"
+#include "provider/resources/common.h"
+
+namespace encore::catalog {
+namespace {
+
+using framework::Attribute;
+using framework::Schema;
+using framework::StringAttr;
+using framework::ValueCheck;
+using resources::AttrOr;
+using resources::KnownString;
+using resources::WithAttr;
+using values::Type;
+using values::Value;
+
+ValueCheck ValidAppModel() {
+  return {
+      "a JSON object following the application model (every reference "
+      "resolves)",
+      [](const Value& v, const AttributePath& path, Diagnostics& diags) {
+        auto model = resources::ParseAppModel(v.AsString());
+        if (!model.ok()) {
+          diags.AddAttributeError(path, "Invalid application model",
+                                  model.status().message());
+        }
+      }};
+}
+
+Schema MakeSchema() {
+  Schema s;
+  s.block.Doc(
+      "An Encore application: its name and its **application model**, the "
+      "JSON document that lists what the app's code declares (services, SQL "
+      "databases, Pub/Sub topics and subscriptions, caches, cron jobs, "
+      "buckets, secrets). Every environment of the app provisions what the "
+      "model declares, so changing the model changes every environment's "
+      "plan.");
+  s.block.Add(
+      StringAttr("name")
+          .Required()
+          .RequiresReplace()
+          .Check(framework::MatchesPattern(resources::kAppNamePattern,
+                                           resources::kAppNameMeaning))
+          .Doc("The app's name: 2 to 63 lowercase letters, digits and "
+               "dashes, starting with a letter. Changing it replaces the "
+               "app."));
+  s.block.Add(
+      StringAttr("model")
+          .Required()
+          .Check(ValidAppModel())
+          .SemanticallyEqual(framework::JsonSemanticallyEqual)
+          .Doc("The application model as a JSON object, usually written "
+               "with `jsonencode({...})` or `file(\"model.json\")`. Keys: "
+               "`services` (each with `name` and optional `databases`, "
+               "`publishes`, `caches`, `buckets`, `secrets`), `databases`, "
+               "`topics` (`delivery`, `ordering_key`), `subscriptions` "
+               "(`topic`, `service`, `ack_deadline`, `retention`, "
+               "`max_retries`, `min_backoff`, `max_backoff`), `caches` "
+               "(`eviction_policy`), `cron_jobs` (`schedule` or `every`, "
+               "`endpoint`), `buckets` (`public`, `versioned`) and "
+               "`secrets`. Every reference must resolve. Compared by "
+               "meaning: whitespace and key order never show a diff."));
+  s.block.Add(StringAttr("id").Computed().UseStateForUnknown().Doc(
+      "The app's id: its name."));
+  s.block.Add(StringAttr("model_hash")
+                  .Computed()
+                  .Doc("SHA-256 (hex) of the model in canonical form "
+                       "(compact JSON, sorted keys). Changes exactly when "
+                       "the model's meaning changes."));
+  s.block.Add(Attribute("services", Type::List(Type::String()))
+                  .Computed()
+                  .Doc("The names of the model's services, in model order."));
+  return s;
+}
+
+class AppResource : public framework::Resource {
+ public:
+  std::string type_name() const override { return "encore_app"; }
+  const Schema& schema() const override {
+    static const Schema* kSchema = new Schema(MakeSchema());
+    return *kSchema;
+  }
+  std::string import_id_format() const override { return "APP"; }
+
+  void ModifyPlan(const framework::PlanRequest& req,
+                  framework::PlanResponse& resp) const override {
+    Value plan = resp.planned_state;
+    if (!plan.IsKnown()) return;
+    if (auto name = KnownString(AttrOr(plan, "name"))) {
+      plan = WithAttr(plan, "id", Value::String(*name));
+    }
+    if (auto text = KnownString(AttrOr(plan, "model"))) {
+      auto model = resources::ParseAppModel(*text);
+      if (model.ok()) {
+        std::vector<Value> services;
+        for (const auto& svc : model->services) {
+          services.push_back(Value::String(svc.name));
+        }
+        plan = WithAttr(plan, "model_hash",
+                        Value::String(resources::AppModelHash(*model)));
+        plan = WithAttr(plan, "services",
+                        Value::List(Type::String(), std::move(services)));
+      }
+    }
+    resp.planned_state = plan;
+  }
+
+  void Import(const framework::ImportRequest& req,
+              framework::ImportResponse& resp) const override {
+    auto parts = resources::SplitImportId(req.id, 1, import_id_format());
+    if (!parts.ok()) {
+      resp.diags.AddError("Invalid import id", parts.status().message());
+      return;
+    }
+    const std::string& name = (*parts)[0];
+    if (!resources::FullMatch(name, resources::kAppNamePattern)) {
+      resp.diags.AddError(
+          "Invalid import id",
+          "The import id \"" + name + "\" is not an app name (" +
+              resources::kAppNameMeaning + "). Import with the app's name.");
+      return;
+    }
+    resp.state = resources::StubState(
+        schema().block,
+        {{"name", Value::String(name)}, {"id", Value::String(name)}});
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Resource> NewAppResource() {
+  return std::make_unique<AppResource>();
+}
+
+}  // namespace encore::catalog

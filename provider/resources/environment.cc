@@ -1,0 +1,671 @@
+// encore_environment: one environment of an app and the infrastructure it
+// implies (DESIGN §3, §7).
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "provider/catalog.h"
+#include "provider/framework/checks.h"
+#include "provider/framework/resource.h"
+#include "provider/resources/common.h"
+
+namespace encore::catalog {
+namespace {
+
+using framework::Attribute;
+using framework::Block;
+using framework::NestedBlock;
+using framework::Nesting;
+using framework::NumberAttr;
+using framework::OneOf;
+using framework::Schema;
+using framework::StringAttr;
+using resources::AttrOr;
+using resources::KnownString;
+using resources::QuotedList;
+using resources::WithAttr;
+using values::Type;
+using values::Value;
+
+const AttributePath kRoot;
+
+// What each cloud allows (DESIGN §3, §7); the first entry is the default.
+std::vector<std::string> PlatformsFor(const std::string& cloud) {
+  if (cloud == "aws") return {"fargate", "kubernetes"};
+  if (cloud == "gcp") return {"cloud_run", "kubernetes"};
+  return {"processes"};
+}
+std::string KubernetesProviderFor(const std::string& cloud) {
+  return cloud == "aws" ? "eks" : cloud == "gcp" ? "gke" : "";
+}
+std::vector<std::string> DatabaseProvidersFor(const std::string& cloud) {
+  if (cloud == "aws") return {"rds", "neon"};
+  if (cloud == "gcp") return {"cloudsql", "neon"};
+  return {"postgres"};
+}
+bool In(const std::vector<std::string>& v, const std::string& s) {
+  for (const auto& x : v) {
+    if (x == s) return true;
+  }
+  return false;
+}
+
+Type InfrastructureType() {
+  return Type::Object({{"kind", Type::String()},
+                       {"name", Type::String()},
+                       {"provider_id", Type::String()},
+                       {"owner", Type::String()},
+                       {"status", Type::String()},
+                       {"planned_calls", Type::List(Type::String())}});
+}
+Type DriftType() {
+  return Type::Object({{"kind", Type::String()},
+                       {"name", Type::String()},
+                       {"attribute", Type::String()},
+                       {"expected", Type::String()},
+                       {"actual", Type::String()},
+                       {"classification", Type::String()}});
+}
+
+NestedBlock DeployBlock() {
+  Block b;
+  b.Doc("How new versions of the app reach this environment.");
+  b.Add(StringAttr("trigger")
+            .Required()
+            .Check(OneOf({"branch", "manual"}))
+            .Doc("`branch`: deploy every push to `branch`; `manual`: deploy "
+                 "only when asked."));
+  b.Add(StringAttr("branch").Optional().Doc(
+      "The Git branch to deploy from. Required when `trigger = "
+      "\"branch\"`, not allowed when `trigger = \"manual\"`."));
+  return NestedBlock("deploy", Nesting::kSingle, std::move(b));
+}
+
+NestedBlock ProcessGroupBlock() {
+  Block b;
+  b.Doc(
+      "Runs the listed services together in one process. Give either "
+      "`process_group` blocks or `process_allocation`, not both. Every "
+      "service of the app's model must be in exactly one group (checked "
+      "against the model when the agent plans).");
+  b.Add(StringAttr("name")
+            .Required()
+            .Check(framework::MatchesPattern(
+                "^[a-z][a-z0-9-]{0,62}$",
+                "1 to 63 lowercase letters, digits and dashes, starting with "
+                "a letter"))
+            .Doc("The group's name, unique within the environment."));
+  b.Add(Attribute("services", Type::List(Type::String()))
+            .Required()
+            .Check(framework::NonEmptyElements())
+            .Check(framework::UniqueElements())
+            .Doc("The services of the model this process runs (at least "
+                 "one)."));
+  return NestedBlock("process_group", Nesting::kList, std::move(b));
+}
+
+NestedBlock ComputeBlock() {
+  Block k;
+  k.Doc(
+      "The Kubernetes cluster to run on (only with `platform = "
+      "\"kubernetes\"`).");
+  k.Add(StringAttr("provider")
+            .Required()
+            .Check(OneOf({"eks", "gke"}))
+            .Doc("`eks` (cloud `aws`) or `gke` (cloud `gcp`)."));
+  k.Add(StringAttr("cluster")
+            .Default(Value::String("new"))
+            .Check(OneOf({"new", "existing"}))
+            .Doc("`new` (default): the agent creates a cluster; `existing`: "
+                 "use `cluster_name`."));
+  k.Add(StringAttr("cluster_name")
+            .Optional()
+            .Doc("The cluster's name. Required when `cluster = "
+                 "\"existing\"`."));
+
+  Block b;
+  b.Doc("Where the app's processes run.");
+  b.Add(StringAttr("platform")
+            .OptionalComputed()
+            .Check(OneOf({"processes", "fargate", "cloud_run", "kubernetes"}))
+            .Doc("`processes` (the agent runs the app's processes; clouds "
+                 "`local` and `encore`, the default there), `fargate` "
+                 "(cloud `aws`, its default), `cloud_run` (cloud `gcp`, its "
+                 "default) or `kubernetes` (with a `kubernetes` block; `eks` "
+                 "on aws, `gke` on gcp)."));
+  b.Add(NestedBlock("kubernetes", Nesting::kSingle, std::move(k)));
+  return NestedBlock("compute", Nesting::kSingle, std::move(b));
+}
+
+NestedBlock DatabaseBlock() {
+  Block s;
+  s.Doc(
+      "A PostgreSQL server the agent does not own: the environment's "
+      "databases and roles are created in it.");
+  s.Add(StringAttr("host").Required().Doc("The server's host name or IP."));
+  s.Add(NumberAttr("port")
+            .Default(Value::Int(5432))
+            .Check(framework::IntBetween(1, 65535))
+            .Doc("The server's port (default 5432)."));
+  s.Add(StringAttr("admin_user")
+            .Required()
+            .Doc("A role that may create databases and roles."));
+  s.Add(StringAttr("admin_password")
+            .Optional()
+            .Sensitive()
+            .Doc("`admin_user`'s password, kept (sensitive) in state. Set "
+                 "exactly one of `admin_password` or `admin_password_wo`."));
+  s.Add(StringAttr("admin_password_wo")
+            .Optional()
+            .Sensitive()
+            .WriteOnly()
+            .Doc("`admin_user`'s password, write-only: never stored in plan "
+                 "or state (Terraform 1.11 or later). Requires "
+                 "`admin_password_wo_version`; bump that to send a new "
+                 "password."));
+  s.Add(NumberAttr("admin_password_wo_version")
+            .Optional()
+            .Doc("A number you change to send `admin_password_wo` again. "
+                 "Required with `admin_password_wo`, not allowed without "
+                 "it."));
+  s.Add(StringAttr("sslmode")
+            .Default(Value::String("prefer"))
+            .Check(OneOf({"disable", "allow", "prefer", "require", "verify-ca",
+                          "verify-full"}))
+            .Doc("libpq `sslmode` for connections to the server (default "
+                 "`prefer`)."));
+
+  Block b;
+  b.Doc("The environment's SQL databases.");
+  b.Add(StringAttr("provider")
+            .OptionalComputed()
+            .Check(OneOf({"postgres", "rds", "cloudsql", "neon"}))
+            .Doc("`postgres` (clouds `local` and `encore`: the agent's "
+                 "PostgreSQL cluster; the default there), `rds` (aws, its "
+                 "default) or `cloudsql` (gcp, its default), or `neon` (aws "
+                 "or gcp)."));
+  b.Add(StringAttr("branch_from")
+            .Optional()
+            .Check(framework::MatchesPattern(resources::kEnvNamePattern,
+                                             resources::kEnvNameMeaning))
+            .Doc("The name of another environment of the same app whose "
+                 "databases are copied into this one when it is created "
+                 "(`CREATE DATABASE ... TEMPLATE` when nobody is connected to "
+                 "the source, otherwise a dump and restore; the source's "
+                 "connections are never ended)."));
+  b.Add(NestedBlock("existing_server", Nesting::kSingle, std::move(s)));
+  return NestedBlock("database", Nesting::kSingle, std::move(b));
+}
+
+NestedBlock AdoptBlock() {
+  Block b;
+  b.Doc(
+      "A resource that exists already and that this environment uses "
+      "instead of creating it (for example one made by CloudFormation or "
+      "by hand).");
+  b.Add(StringAttr("kind")
+            .Required()
+            .Check(OneOf(resources::AdoptKinds()))
+            .Doc("`sql_database`, `cache`, `pubsub_topic`, "
+                 "`pubsub_subscription` or "
+                 "`bucket`."));
+  b.Add(StringAttr("name").Required().Doc(
+      "The resource's name in the app's model."));
+  b.Add(StringAttr("policy")
+            .Default(Value::String("observe"))
+            .Check(OneOf({"observe", "manage"}))
+            .Doc("`observe` (default): read it, never change it; `manage`: "
+                 "change the attributes the model sets, with minimal "
+                 "patches."));
+  return NestedBlock("adopt", Nesting::kList, std::move(b));
+}
+
+NestedBlock TimeoutsBlock() {
+  Block b;
+  b.Doc(
+      "How long each operation may take, as durations such as `\"30m\"` "
+      "(waits for a manual infrastructure approval count against them).");
+  for (const char* op : {"create", "update", "delete"}) {
+    b.Add(StringAttr(op)
+              .Optional()
+              .Check(framework::Duration())
+              .Doc(std::string("Time allowed for ") + op +
+                   ", such as `\"30m\"`."));
+  }
+  return NestedBlock("timeouts", Nesting::kSingle, std::move(b));
+}
+
+Schema MakeSchema() {
+  Schema s;
+  Block& b = s.block;
+  b.Doc(
+      "An environment of an Encore app (`production`, `development`, "
+      "`preview` or `local`) and the infrastructure it needs, provisioned "
+      "by the agent with minimal changes so it can live beside "
+      "infrastructure that Terraform, CloudFormation or people own.");
+  b.Add(StringAttr("app")
+            .Required()
+            .RequiresReplace()
+            .Check(framework::MatchesPattern(resources::kAppNamePattern,
+                                             resources::kAppNameMeaning))
+            .Doc("The app's name (`encore_app.name`)."));
+  b.Add(StringAttr("name")
+            .Required()
+            .RequiresReplace()
+            .Check(framework::MatchesPattern(resources::kEnvNamePattern,
+                                             resources::kEnvNameMeaning))
+            .Doc("The environment's name: lowercase letters, digits and "
+                 "dashes, or `pr:<N>` for the preview environment of pull "
+                 "request N (only, and always, with `type = \"preview\"`)."));
+  b.Add(StringAttr("type")
+            .Required()
+            .RequiresReplace()
+            .Check(OneOf(resources::EnvironmentTypes()))
+            .Doc("`production`, `development`, `preview` or `local`."));
+  b.Add(StringAttr("cloud")
+            .Required()
+            .RequiresReplace()
+            .Check(OneOf(resources::Clouds()))
+            .Doc("Where the infrastructure lives: `local` (this machine), "
+                 "`encore` (hosted by the agent, shared between "
+                 "environments), `aws` or `gcp`."));
+  b.Add(StringAttr("region").Optional().RequiresReplace().Doc(
+      "The cloud region, such as `eu-west-1`. Required for `aws` and "
+      "`gcp`, not allowed for `local` and `encore`."));
+  b.Add(StringAttr("infra_approval")
+            .Default(Value::String("automatic"))
+            .Check(OneOf({"automatic", "manual"}))
+            .Doc("`automatic` (default): infrastructure changes are applied "
+                 "at once; `manual`: they wait as `pending_change_set` until "
+                 "approved."));
+  b.Add(StringAttr("process_allocation")
+            .OptionalComputed()
+            .Check(OneOf({"single", "per_service"}))
+            .Doc("`single` (the default when there are no `process_group` "
+                 "blocks): all services in one process; `per_service`: one "
+                 "process per service. Not allowed together with "
+                 "`process_group` blocks (then it is null)."));
+  b.Add(StringAttr("deletion_policy")
+            .OptionalComputed()
+            .Check(OneOf({"retain", "delete"}))
+            .Doc("What happens to stateful resources (databases, buckets) "
+                 "when the environment is destroyed: `retain` (the default "
+                 "for `production`) or `delete` (the default otherwise)."));
+  b.Add(StringAttr("id").Computed().UseStateForUnknown().Doc("`app/name`."));
+  b.Add(StringAttr("url").Computed().UseStateForUnknown().Doc(
+      "The environment's base URL. For `local` and `encore`: the gateway "
+      "address reserved for it, `http://127.0.0.1:PORT` (the first local "
+      "environment gets port 4000)."));
+  b.Add(StringAttr("status").Computed().Doc(
+      "The environment's status as the agent reports it."));
+  b.Add(StringAttr("version").Computed().Doc(
+      "The environment's version (an etag): changes with every change."));
+  b.Add(Attribute("infrastructure", Type::List(InfrastructureType()))
+            .Computed()
+            .Doc("What the environment provisioned or plans to: `kind`, "
+                 "`name`, `provider_id` (the backend's id), `owner` (who "
+                 "owns it: the agent, or another owner for adopted "
+                 "resources), `status` and `planned_calls` (the exact calls "
+                 "a pending change would make)."));
+  b.Add(StringAttr("pending_change_set")
+            .Computed()
+            .Doc("With `infra_approval = \"manual\"`: the id of the change "
+                 "set waiting for approval; empty when none."));
+  b.Add(Attribute("drift", Type::List(DriftType()))
+            .Computed()
+            .Doc("Differences between the agent's record and the backends "
+                 "found by the last drift scan: `kind`, `name`, "
+                 "`attribute`, `expected`, `actual` and `classification`."));
+  b.Add(DeployBlock());
+  b.Add(ProcessGroupBlock());
+  b.Add(ComputeBlock());
+  b.Add(DatabaseBlock());
+  b.Add(AdoptBlock());
+  b.Add(TimeoutsBlock());
+  return s;
+}
+
+void ValidateDeploy(const Value& config, Diagnostics& diags) {
+  Value deploy = AttrOr(config, "deploy");
+  auto trigger = KnownString(AttrOr(deploy, "trigger"));
+  if (!trigger) return;
+  Value branch = AttrOr(deploy, "branch");
+  AttributePath path = kRoot.Attr("deploy").Attr("branch");
+  if (*trigger == "branch" && branch.IsNull()) {
+    diags.AddAttributeError(
+        path, "Missing branch",
+        "deploy.trigger is \"branch\", so deploy.branch must name the Git "
+        "branch to deploy from: set branch (for example branch = \"main\"), "
+        "or set trigger = \"manual\".");
+  } else if (*trigger == "manual" && branch.IsKnown()) {
+    diags.AddAttributeError(
+        path, "Branch not allowed with a manual trigger",
+        "deploy.trigger is \"manual\", so no branch is deployed "
+        "automatically: remove deploy.branch, or set trigger = \"branch\".");
+  }
+}
+
+void ValidateProcessGroups(const Value& config, Diagnostics& diags) {
+  Value groups = AttrOr(config, "process_group");
+  if (!groups.IsKnown()) return;
+  if (groups.Length() > 0 && AttrOr(config, "process_allocation").IsKnown()) {
+    diags.AddAttributeError(
+        kRoot.Attr("process_allocation"),
+        "process_allocation conflicts with process_group",
+        "Give either process_allocation or process_group blocks, not both: "
+        "the groups already say how services are allocated to processes. "
+        "Remove process_allocation, or remove the process_group blocks.");
+  }
+  std::map<std::string, int64_t> group_of_service;
+  std::map<std::string, int64_t> group_of_name;
+  const auto& elems = groups.Elements();
+  for (int64_t i = 0; i < static_cast<int64_t>(elems.size()); ++i) {
+    AttributePath at = kRoot.Attr("process_group").Index(i);
+    std::string gname =
+        KnownString(AttrOr(elems[i], "name")).value_or("#" + std::to_string(i));
+    if (auto n = KnownString(AttrOr(elems[i], "name"))) {
+      auto [it, inserted] = group_of_name.emplace(*n, i);
+      if (!inserted) {
+        diags.AddAttributeError(
+            at.Attr("name"), "Duplicate process group name",
+            "process_group[" + std::to_string(it->second) + "] is named \"" +
+                *n + "\" too; give each process group a unique name.");
+      }
+    }
+    Value services = AttrOr(elems[i], "services");
+    if (!services.IsKnown()) continue;
+    if (services.Length() == 0) {
+      diags.AddAttributeError(
+          at.Attr("services"), "A process group with no services",
+          "Process group \"" + gname +
+              "\" lists no services: add at least one service of the app's "
+              "model to services, or remove the group.");
+      continue;
+    }
+    for (const Value& s : services.Elements()) {
+      auto svc = KnownString(s);
+      if (!svc) continue;
+      auto [it, inserted] = group_of_service.emplace(*svc, i);
+      if (!inserted && it->second != i) {
+        std::string other = KnownString(AttrOr(elems[it->second], "name"))
+                                .value_or("#" + std::to_string(it->second));
+        diags.AddAttributeError(
+            at.Attr("services"), "Service in two process groups",
+            "Service \"" + *svc + "\" is in process group \"" + other +
+                "\" and in process group \"" + gname +
+                "\"; a service runs in exactly one process, so remove it "
+                "from one of them.");
+      }
+    }
+  }
+}
+
+void ValidateCompute(const Value& config,
+                     const std::optional<std::string>& cloud,
+                     Diagnostics& diags) {
+  Value compute = AttrOr(config, "compute");
+  if (!compute.IsKnown()) return;
+  AttributePath at = kRoot.Attr("compute");
+  Value platform_v = AttrOr(compute, "platform");
+  auto platform = KnownString(platform_v);
+  Value kube = AttrOr(compute, "kubernetes");
+  if (cloud && platform && !In(PlatformsFor(*cloud), *platform)) {
+    diags.AddAttributeError(
+        at.Attr("platform"), "Platform not available on this cloud",
+        "platform \"" + *platform + "\" cannot be used with cloud \"" + *cloud +
+            "\"; use " + QuotedList(PlatformsFor(*cloud)) + " (default \"" +
+            PlatformsFor(*cloud)[0] + "\").");
+  }
+  if (kube.IsKnown() && !platform_v.IsUnknown() &&
+      platform.value_or("") != "kubernetes") {
+    diags.AddAttributeError(
+        at.Attr("kubernetes"), "kubernetes block without platform kubernetes",
+        "A kubernetes block applies only to platform = \"kubernetes\": set "
+        "compute.platform = \"kubernetes\", or remove the kubernetes block.");
+  }
+  if (platform == "kubernetes" && kube.IsNull()) {
+    diags.AddAttributeError(
+        at.Attr("kubernetes"), "Missing kubernetes block",
+        "platform = \"kubernetes\" needs a kubernetes block saying which "
+        "cluster to use, for example kubernetes { provider = \"eks\" }.");
+  }
+  if (!kube.IsKnown()) return;
+  auto provider = KnownString(AttrOr(kube, "provider"));
+  if (cloud && provider && In({"aws", "gcp"}, *cloud) &&
+      *provider != KubernetesProviderFor(*cloud)) {
+    diags.AddAttributeError(at.Attr("kubernetes").Attr("provider"),
+                            "Kubernetes provider not available on this cloud",
+                            "Cloud \"" + *cloud + "\" runs Kubernetes on \"" +
+                                KubernetesProviderFor(*cloud) + "\", not \"" +
+                                *provider + "\": set provider = \"" +
+                                KubernetesProviderFor(*cloud) + "\".");
+  }
+  if (KnownString(AttrOr(kube, "cluster")) == "existing" &&
+      AttrOr(kube, "cluster_name").IsNull()) {
+    diags.AddAttributeError(
+        at.Attr("kubernetes").Attr("cluster_name"), "Missing cluster_name",
+        "cluster = \"existing\" uses a cluster that exists already: set "
+        "cluster_name to its name, or set cluster = \"new\".");
+  }
+}
+
+void ValidateDatabase(const Value& config,
+                      const std::optional<std::string>& cloud,
+                      Diagnostics& diags) {
+  Value db = AttrOr(config, "database");
+  if (!db.IsKnown()) return;
+  AttributePath at = kRoot.Attr("database");
+  auto provider = KnownString(AttrOr(db, "provider"));
+  if (cloud && provider && !In(DatabaseProvidersFor(*cloud), *provider)) {
+    diags.AddAttributeError(
+        at.Attr("provider"), "Database provider not available on this cloud",
+        "provider \"" + *provider + "\" cannot be used with cloud \"" + *cloud +
+            "\"; use " + QuotedList(DatabaseProvidersFor(*cloud)) +
+            " (default \"" + DatabaseProvidersFor(*cloud)[0] + "\").");
+  }
+  auto branch_from = KnownString(AttrOr(db, "branch_from"));
+  auto name = KnownString(AttrOr(config, "name"));
+  if (branch_from && name && *branch_from == *name) {
+    diags.AddAttributeError(
+        at.Attr("branch_from"), "An environment cannot branch from itself",
+        "branch_from names this environment (\"" + *name +
+            "\"); set it to another environment of the app whose databases "
+            "should be copied, or remove it.");
+  }
+  Value server = AttrOr(db, "existing_server");
+  if (!server.IsKnown()) return;
+  AttributePath sat = at.Attr("existing_server");
+  Value pw = AttrOr(server, "admin_password");
+  Value wo = AttrOr(server, "admin_password_wo");
+  Value wo_version = AttrOr(server, "admin_password_wo_version");
+  if (pw.IsNull() && wo.IsNull()) {
+    diags.AddAttributeError(
+        sat, "Missing admin password",
+        "Set exactly one of admin_password (kept in state, sensitive) or "
+        "admin_password_wo with admin_password_wo_version (write-only, never "
+        "stored).");
+  } else if (pw.IsKnown() && wo.IsKnown()) {
+    diags.AddAttributeError(
+        sat.Attr("admin_password_wo"), "Two admin passwords",
+        "admin_password and admin_password_wo are both set; keep exactly "
+        "one of them.");
+  }
+  if (wo.IsKnown() && wo_version.IsNull()) {
+    diags.AddAttributeError(
+        sat.Attr("admin_password_wo_version"),
+        "Missing admin_password_wo_version",
+        "admin_password_wo is write-only, so Terraform cannot see when it "
+        "changes: set admin_password_wo_version (for example 1) and bump it "
+        "whenever the password changes.");
+  } else if (wo.IsNull() && wo_version.IsKnown()) {
+    diags.AddAttributeError(
+        sat.Attr("admin_password_wo_version"),
+        "admin_password_wo_version without admin_password_wo",
+        "admin_password_wo_version only says when admin_password_wo "
+        "changed: remove it, or set admin_password_wo.");
+  }
+}
+
+void ValidateAdopt(const Value& config, Diagnostics& diags) {
+  Value adopt = AttrOr(config, "adopt");
+  if (!adopt.IsKnown()) return;
+  std::map<std::pair<std::string, std::string>, int64_t> seen;
+  const auto& elems = adopt.Elements();
+  for (int64_t i = 0; i < static_cast<int64_t>(elems.size()); ++i) {
+    auto kind = KnownString(AttrOr(elems[i], "kind"));
+    auto name = KnownString(AttrOr(elems[i], "name"));
+    if (!kind || !name) continue;
+    auto [it, inserted] = seen.emplace(std::make_pair(*kind, *name), i);
+    if (!inserted) {
+      diags.AddAttributeError(
+          kRoot.Attr("adopt").Index(i), "Resource adopted twice",
+          "adopt[" + std::to_string(it->second) + "] adopts " + *kind + " \"" +
+              *name + "\" already; remove one of the two blocks.");
+    }
+  }
+}
+
+class EnvironmentResource : public framework::Resource {
+ public:
+  std::string type_name() const override { return "encore_environment"; }
+  const Schema& schema() const override {
+    static const Schema* kSchema = new Schema(MakeSchema());
+    return *kSchema;
+  }
+  std::string import_id_format() const override { return "APP/ENV"; }
+
+  void ValidateConfig(const framework::CallContext& ctx, const Value& config,
+                      Diagnostics& diags) const override {
+    if (!config.IsKnown()) return;
+    auto name = KnownString(AttrOr(config, "name"));
+    auto type = KnownString(AttrOr(config, "type"));
+    auto cloud = KnownString(AttrOr(config, "cloud"));
+    if (name && type) {
+      bool preview_name = resources::IsPreviewEnvName(*name);
+      if (*type == "preview" && !preview_name) {
+        diags.AddAttributeError(
+            kRoot.Attr("name"), "Preview environments are named pr:<N>",
+            "type is \"preview\", so name must be \"pr:<N>\" with N the pull "
+            "request number (for example \"pr:12\"), not \"" +
+                *name + "\". Rename it, or choose another type.");
+      } else if (*type != "preview" && preview_name) {
+        diags.AddAttributeError(
+            kRoot.Attr("name"), "pr:<N> names are for preview environments",
+            "The name \"" + *name + "\" is a preview name but type is \"" +
+                *type +
+                "\": set type = \"preview\", or use a name such as "
+                "\"staging\".");
+      }
+    }
+    Value region = AttrOr(config, "region");
+    if (cloud && (*cloud == "aws" || *cloud == "gcp") && region.IsNull()) {
+      diags.AddAttributeError(
+          kRoot.Attr("region"), "Missing region",
+          "Cloud \"" + *cloud + "\" needs a region: set region (for example " +
+              (*cloud == "aws" ? "\"eu-west-1\"" : "\"europe-west1\"") + ").");
+    } else if (cloud && (*cloud == "local" || *cloud == "encore") &&
+               region.IsKnown()) {
+      diags.AddAttributeError(
+          kRoot.Attr("region"), "Region not allowed",
+          "Cloud \"" + *cloud +
+              "\" runs on the agent's own infrastructure and has no "
+              "regions: remove region.");
+    }
+    ValidateDeploy(config, diags);
+    ValidateProcessGroups(config, diags);
+    ValidateCompute(config, cloud, diags);
+    ValidateDatabase(config, cloud, diags);
+    ValidateAdopt(config, diags);
+  }
+
+  void ModifyPlan(const framework::PlanRequest& req,
+                  framework::PlanResponse& resp) const override {
+    Value plan = resp.planned_state;
+    const Value& config = req.config;
+    if (!plan.IsKnown() || !config.IsKnown()) return;
+    auto app = KnownString(AttrOr(plan, "app"));
+    auto name = KnownString(AttrOr(plan, "name"));
+    auto type = KnownString(AttrOr(plan, "type"));
+    auto cloud = KnownString(AttrOr(plan, "cloud"));
+    if (app && name) {
+      plan = WithAttr(plan, "id", Value::String(*app + "/" + *name));
+    }
+
+    if (AttrOr(config, "deletion_policy").IsNull()) {
+      plan = WithAttr(
+          plan, "deletion_policy",
+          type ? Value::String(*type == "production" ? "retain" : "delete")
+               : Value::Unknown(Type::String()));
+    }
+
+    if (AttrOr(config, "process_allocation").IsNull()) {
+      Value groups = AttrOr(config, "process_group");
+      Value allocation = Value::Unknown(Type::String());
+      if (groups.IsKnown()) {
+        allocation = groups.Length() == 0 ? Value::String("single")
+                                          : Value::Null(Type::String());
+      }
+      plan = WithAttr(plan, "process_allocation", allocation);
+    }
+
+    // Cloud-dependent defaults inside the compute and database blocks.
+    auto cloud_default = [&](const std::string& block, const std::string& attr,
+                             const std::vector<std::string>& choices) {
+      Value planned_block = AttrOr(plan, block);
+      Value config_block = AttrOr(config, block);
+      if (!planned_block.IsKnown() || !config_block.IsKnown() ||
+          !AttrOr(config_block, attr).IsNull()) {
+        return;
+      }
+      Value v =
+          cloud ? Value::String(choices[0]) : Value::Unknown(Type::String());
+      plan = WithAttr(plan, block, WithAttr(planned_block, attr, v));
+    };
+    std::string c = cloud.value_or("");
+    cloud_default("compute", "platform", PlatformsFor(c));
+    cloud_default("database", "provider", DatabaseProvidersFor(c));
+
+    resp.planned_state = plan;
+  }
+
+  void Import(const framework::ImportRequest& req,
+              framework::ImportResponse& resp) const override {
+    auto parts = resources::SplitImportId(req.id, 2, import_id_format());
+    if (!parts.ok()) {
+      resp.diags.AddError("Invalid import id", parts.status().message());
+      return;
+    }
+    const std::string& app = (*parts)[0];
+    const std::string& env = (*parts)[1];
+    if (!resources::FullMatch(app, resources::kAppNamePattern)) {
+      resp.diags.AddError("Invalid import id",
+                          "In the import id \"" + req.id + "\", \"" + app +
+                              "\" is not an app name (" +
+                              resources::kAppNameMeaning +
+                              "). Use APP/ENV, for example shop/staging.");
+      return;
+    }
+    if (!resources::FullMatch(env, resources::kEnvNamePattern)) {
+      resp.diags.AddError("Invalid import id",
+                          "In the import id \"" + req.id + "\", \"" + env +
+                              "\" is not an environment name (" +
+                              resources::kEnvNameMeaning +
+                              "). Use APP/ENV, for example shop/pr:12.");
+      return;
+    }
+    resp.state =
+        resources::StubState(schema().block, {{"app", Value::String(app)},
+                                              {"name", Value::String(env)},
+                                              {"id", Value::String(req.id)}});
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Resource> NewEnvironmentResource() {
+  return std::make_unique<EnvironmentResource>();
+}
+
+}  // namespace encore::catalog
