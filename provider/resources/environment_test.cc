@@ -431,6 +431,76 @@ TEST_F(EnvironmentTest, PlanDefaultsNestedAttributes) {
   EXPECT_EQ(p.GetAttr("adopt").Elements()[0].GetAttr("policy"), S("observe"));
 }
 
+// The state after applying `config`: its create plan with the unknowns
+// filled in as the agent would.
+Value Applied(const framework::Resource& r, const Value& config) {
+  const framework::Block& b = r.schema().block;
+  Value plan = Plan(r, Value::Null(b.ImpliedType()), config).planned_state;
+  std::map<std::string, Value> attrs = plan.Entries();
+  attrs["url"] = S("http://127.0.0.1:4000");
+  attrs["status"] = S("ready");
+  attrs["version"] = S("v1");
+  attrs["pending_change_set"] = S("");
+  attrs["infrastructure"] =
+      Value::List(b.FindAttribute("infrastructure")->type.element(), {});
+  attrs["drift"] = Value::List(b.FindAttribute("drift")->type.element(), {});
+  return Value::ObjectOf(b.ImpliedType(), attrs);
+}
+
+// Terraform's proposed new state: config, with prior values for computed
+// attributes the config leaves null (recursing into single blocks; enough
+// here).
+Value Proposed(const framework::Block& b, const Value& prior,
+               const Value& config) {
+  if (!config.IsKnown() || !prior.IsKnown()) return config;
+  std::map<std::string, Value> attrs = config.Entries();
+  for (const auto& a : b.attributes) {
+    if (a.is_computed() && config.GetAttr(a.name).IsNull()) {
+      attrs[a.name] = prior.GetAttr(a.name);
+    }
+  }
+  for (const auto& nb : b.blocks) {
+    if (nb.nesting != framework::Nesting::kSingle) continue;
+    attrs[nb.type_name] = Proposed(nb.block, prior.GetAttr(nb.type_name),
+                                   config.GetAttr(nb.type_name));
+  }
+  return Value::ObjectOf(b.ImpliedType(), attrs);
+}
+
+TEST_F(EnvironmentTest, UnchangedConfigPlansNoChange) {
+  Value config = Config({{"compute", Compute({})}});
+  Value prior = Applied(*r_, config);
+  ASSERT_TRUE(prior.IsWhollyKnown()) << prior.DebugString();
+  auto resp = Plan(*r_, prior, config, Proposed(block(), prior, config));
+  EXPECT_EQ(resp.planned_state, prior)
+      << resp.planned_state.DebugString() << "\n"
+      << prior.DebugString();
+  EXPECT_TRUE(resp.requires_replace.empty());
+}
+
+TEST_F(EnvironmentTest, InPlaceUpdateKeepsIdAndUrl) {
+  Value prior = Applied(*r_, Config());
+  Value config = Config({{"infra_approval", S("manual")}});
+  auto resp = Plan(*r_, prior, config, Proposed(block(), prior, config));
+  const Value& p = resp.planned_state;
+  EXPECT_TRUE(resp.requires_replace.empty());
+  EXPECT_EQ(p.GetAttr("infra_approval"), S("manual"));
+  EXPECT_EQ(p.GetAttr("id"), S("shop/staging"));
+  EXPECT_EQ(p.GetAttr("url"), S("http://127.0.0.1:4000"));
+  EXPECT_EQ(p.GetAttr("deletion_policy"), S("delete"));
+  EXPECT_EQ(p.GetAttr("process_allocation"), S("single"));
+  EXPECT_TRUE(p.GetAttr("version").IsUnknown());
+}
+
+TEST_F(EnvironmentTest, ChangingCloudOrRegionReplaces) {
+  Value prior =
+      Applied(*r_, Config({{"cloud", S("aws")}, {"region", S("us-east-1")}}));
+  Value config = Config({{"cloud", S("aws")}, {"region", S("eu-west-1")}});
+  auto resp = Plan(*r_, prior, config, Proposed(block(), prior, config));
+  ASSERT_EQ(resp.requires_replace.size(), 1u);
+  EXPECT_EQ(resp.requires_replace[0], kRoot.Attr("region"));
+}
+
 TEST_F(EnvironmentTest, ImportGoodIds) {
   auto resp = Import(*r_, "shop/staging");
   ASSERT_FALSE(resp.diags.HasError()) << resp.diags.ToString();
