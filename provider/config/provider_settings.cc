@@ -165,4 +165,9 @@ ProviderSettings ResolveSettings(const Value& config, const EnvLookup& env,
   return s;
 }
 
+const ProviderSettings* SettingsOf(const framework::CallContext& ctx) {
+  const auto* c = dynamic_cast<const ConfiguredEncore*>(ctx.provider.get());
+  return c == nullptr ? nullptr : &c->settings();
+}
+
 }  // namespace encore::config

@@ -83,6 +83,10 @@ class ConfiguredEncore : public framework::ConfiguredProvider {
   ProviderSettings settings_;
 };
 
+// The settings of the configured provider in `ctx`; null before
+// ConfigureProvider (or if another ConfiguredProvider is there).
+const ProviderSettings* SettingsOf(const framework::CallContext& ctx);
+
 }  // namespace encore::config
 
 #endif  // ENCORE_PROVIDER_CONFIG_PROVIDER_SETTINGS_H_

@@ -154,5 +154,15 @@ TEST(CheckAgentAddressTest, Bad) {
   }
 }
 
+TEST(SettingsOfTest, FindsConfiguredEncore) {
+  framework::CallContext ctx;
+  EXPECT_EQ(SettingsOf(ctx), nullptr);
+  ProviderSettings s;
+  s.app = "shop";
+  ctx.provider = std::make_shared<ConfiguredEncore>(s);
+  ASSERT_NE(SettingsOf(ctx), nullptr);
+  EXPECT_EQ(SettingsOf(ctx)->app, "shop");
+}
+
 }  // namespace
 }  // namespace encore::config
