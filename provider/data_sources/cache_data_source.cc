@@ -1,0 +1,54 @@
+// Data source encore_cache: how to reach one of an environment's caches.
+#include <memory>
+#include <string>
+
+#include "provider/catalog.h"
+#include "provider/data_sources/lookup_arguments.h"
+
+namespace encore::catalog {
+namespace {
+
+using data_sources::ComputedNumber;
+using data_sources::ComputedString;
+
+framework::Schema MakeSchema() {
+  framework::Schema schema;
+  schema.block = data_sources::LookupBlock(
+      "Looks up one of the app's caches in an environment: the Redis server "
+      "that holds it. Locally and on the hosted cloud each cache is its own "
+      "redis-server; on AWS ElastiCache, on GCP Memorystore.",
+      "cache",
+      {
+          ComputedString("host", "The Redis server's host name or IP address."),
+          ComputedNumber("port", "The Redis server's port."),
+          ComputedString("address", "`host:port`, as Redis clients take it."),
+          ComputedString(
+              "eviction_policy",
+              "The eviction policy the model declares, e.g. `allkeys-lru`."),
+          ComputedString("key_prefix",
+                         "The prefix the app's keys carry; null when the cache "
+                         "has its server to itself."),
+          ComputedString(
+              "provider_id",
+              "The backend's own identifier for the cache: the redis-server's "
+              "directory, an ElastiCache or Memorystore resource name."),
+      });
+  return schema;
+}
+
+class CacheDataSource final : public DataSource {
+ public:
+  std::string type_name() const override { return "encore_cache"; }
+  const framework::Schema& schema() const override { return schema_; }
+
+ private:
+  framework::Schema schema_ = MakeSchema();
+};
+
+}  // namespace
+
+std::unique_ptr<DataSource> NewCacheDataSource() {
+  return std::make_unique<CacheDataSource>();
+}
+
+}  // namespace encore::catalog

@@ -1,0 +1,65 @@
+// Data source encore_pubsub_subscription: one of an environment's Pub/Sub
+// subscriptions.
+#include <memory>
+#include <string>
+
+#include "provider/catalog.h"
+#include "provider/data_sources/lookup_arguments.h"
+
+namespace encore::catalog {
+namespace {
+
+using data_sources::ComputedNumber;
+using data_sources::ComputedString;
+
+framework::Schema MakeSchema() {
+  framework::Schema schema;
+  schema.block = data_sources::LookupBlock(
+      "Looks up one of the app's Pub/Sub subscriptions in an environment: the "
+      "durable consumer that delivers a topic's messages to a service, and its "
+      "delivery settings.",
+      "Pub/Sub subscription",
+      {
+          ComputedString("topic",
+                         "The name of the topic the subscription reads."),
+          ComputedString("stream",
+                         "The JetStream stream the consumer reads (local and "
+                         "encore clouds; null elsewhere)."),
+          ComputedString("consumer",
+                         "The durable consumer's name (local and encore "
+                         "clouds; null elsewhere)."),
+          ComputedString("ack_deadline",
+                         "How long a delivery may stay unacknowledged before "
+                         "it is retried, e.g. `30s`."),
+          ComputedNumber("max_retries",
+                         "How many times a message is delivered before it goes "
+                         "to the dead-letter destination."),
+          ComputedString("dead_letter",
+                         "Where messages whose deliveries ran out go: locally "
+                         "the stream `<subscription>-dlq`."),
+          ComputedString(
+              "provider_id",
+              "The backend's own identifier for the subscription: the "
+              "consumer, an SQS queue ARN or a Pub/Sub subscription path."),
+      });
+  return schema;
+}
+
+class PubsubSubscriptionDataSource final : public DataSource {
+ public:
+  std::string type_name() const override {
+    return "encore_pubsub_subscription";
+  }
+  const framework::Schema& schema() const override { return schema_; }
+
+ private:
+  framework::Schema schema_ = MakeSchema();
+};
+
+}  // namespace
+
+std::unique_ptr<DataSource> NewPubsubSubscriptionDataSource() {
+  return std::make_unique<PubsubSubscriptionDataSource>();
+}
+
+}  // namespace encore::catalog

@@ -1,0 +1,61 @@
+// Data source encore_pubsub_topic: where one of an environment's Pub/Sub topics
+// lives.
+#include <memory>
+#include <string>
+
+#include "provider/catalog.h"
+#include "provider/data_sources/lookup_arguments.h"
+
+namespace encore::catalog {
+namespace {
+
+using data_sources::ComputedString;
+using data_sources::ComputedStringList;
+
+framework::Schema MakeSchema() {
+  framework::Schema schema;
+  schema.block = data_sources::LookupBlock(
+      "Looks up one of the app's Pub/Sub topics in an environment: where its "
+      "messages go. Locally and on the hosted cloud a topic is a NATS "
+      "JetStream stream; on AWS an SNS topic, on GCP a Pub/Sub topic.",
+      "Pub/Sub topic",
+      {
+          ComputedString("stream",
+                         "The JetStream stream that holds the topic's messages "
+                         "(local and encore clouds; null elsewhere)."),
+          ComputedStringList("subjects",
+                             "The subjects messages are published on (prefixed "
+                             "per environment on the hosted cloud)."),
+          ComputedString("delivery",
+                         "The delivery guarantee the model declares: "
+                         "`at-least-once` or `exactly-once`."),
+          ComputedString("ordering_key",
+                         "The message attribute messages are ordered by; null "
+                         "when the topic is unordered."),
+          ComputedString("server_url",
+                         "The address of the NATS server to publish to (local "
+                         "and encore clouds; null elsewhere)."),
+          ComputedString(
+              "provider_id",
+              "The backend's own identifier for the topic: the stream name, an "
+              "SNS topic ARN or a Pub/Sub topic path."),
+      });
+  return schema;
+}
+
+class PubsubTopicDataSource final : public DataSource {
+ public:
+  std::string type_name() const override { return "encore_pubsub_topic"; }
+  const framework::Schema& schema() const override { return schema_; }
+
+ private:
+  framework::Schema schema_ = MakeSchema();
+};
+
+}  // namespace
+
+std::unique_ptr<DataSource> NewPubsubTopicDataSource() {
+  return std::make_unique<PubsubTopicDataSource>();
+}
+
+}  // namespace encore::catalog

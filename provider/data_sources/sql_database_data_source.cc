@@ -1,0 +1,62 @@
+// Data source encore_sql_database: how to connect to one of an environment's
+// SQL databases.
+#include <memory>
+#include <string>
+
+#include "provider/catalog.h"
+#include "provider/data_sources/lookup_arguments.h"
+
+namespace encore::catalog {
+namespace {
+
+using data_sources::ComputedNumber;
+using data_sources::ComputedString;
+
+framework::Schema MakeSchema() {
+  framework::Schema schema;
+  schema.block = data_sources::LookupBlock(
+      "Looks up one of the app's SQL databases in an environment: how to "
+      "connect to it. Lets Terraform-owned infrastructure (a role, a read "
+      "replica, a migration job) use the database Encore provisioned.",
+      "SQL database",
+      {
+          ComputedString("host",
+                         "The database server's host name or IP address."),
+          ComputedNumber("port", "The database server's port."),
+          ComputedString(
+              "database",
+              "The database's name on the server (it may differ from `name`: "
+              "hosted environments prefix it per environment)."),
+          ComputedString("user", "The role the app connects as."),
+          ComputedString("password", "The role's password.").Sensitive(),
+          ComputedString("sslmode",
+                         "The libpq `sslmode` to connect with, e.g. `disable` "
+                         "or `require`."),
+          ComputedString("connection_string",
+                         "A `postgresql://` URI with all of the above (see the "
+                         "`connection_string` function).")
+              .Sensitive(),
+          ComputedString(
+              "provider_id",
+              "The backend's own identifier for the database (server and "
+              "database, an RDS or Cloud SQL resource name)."),
+      });
+  return schema;
+}
+
+class SqlDatabaseDataSource final : public DataSource {
+ public:
+  std::string type_name() const override { return "encore_sql_database"; }
+  const framework::Schema& schema() const override { return schema_; }
+
+ private:
+  framework::Schema schema_ = MakeSchema();
+};
+
+}  // namespace
+
+std::unique_ptr<DataSource> NewSqlDatabaseDataSource() {
+  return std::make_unique<SqlDatabaseDataSource>();
+}
+
+}  // namespace encore::catalog
