@@ -4,6 +4,7 @@
 // by exiting 0, ignores SIGINT, and dies with its parent.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -298,7 +299,7 @@ TEST_F(PluginProcessTest, ClientWithoutCertIsRefused) {
   // The right client still gets through; SIGTERM then exits cleanly.
   s = GetSchema(Connect(h), &schema);
   EXPECT_TRUE(s.ok()) << s.error_message();
-  ASSERT_EQ(kill(child_.pid, SIGTERM), 0);
+  KillFromOtherProcess(child_.pid, SIGTERM);
   ExpectCleanExit(2s);
   EXPECT_FALSE(FileExists(h.address));
 }
@@ -365,6 +366,82 @@ TEST_F(PluginProcessTest, ExitsWhenParentDies) {
   auto t0 = std::chrono::steady_clock::now();
   ExpectCleanExit(3s);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+  prctl(PR_SET_CHILD_SUBREAPER, 0);
+}
+
+namespace {
+struct ThreadArgs {
+  char** argv;
+  char** envp;
+  int pid_fd;
+};
+// Starts the plugin from this (soon to exit) thread; reports its pid once
+// the handshake line is out.
+void* StartPluginFromThread(void* p) {
+  auto* a = static_cast<ThreadArgs*>(p);
+  int out[2];
+  if (pipe(out) != 0) return nullptr;
+  pid_t plugin = fork();
+  if (plugin == 0) {
+    dup2(out[1], 1);
+    close(out[0]);
+    close(out[1]);
+    execve(a->argv[0], a->argv, a->envp);
+    _exit(127);
+  }
+  close(out[1]);
+  char c;
+  while (read(out[0], &c, 1) == 1 && c != '\n') {
+  }
+  ssize_t w = write(a->pid_fd, &plugin, sizeof plugin);
+  (void)w;
+  return nullptr;
+}
+}  // namespace
+
+// PR_SET_PDEATHSIG fires when the parent *thread* exits. Terraform is a Go
+// program: the thread that started us may end while Terraform lives on.
+TEST_F(PluginProcessTest, SurvivesParentThreadExitButNotParentExit) {
+  ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+  std::vector<std::string> env_strings = PluginEnv(PluginVars());
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::string bin = kBinary;
+  char* argv[] = {bin.data(), nullptr};
+  int pid_pipe[2];
+  ASSERT_EQ(pipe(pid_pipe), 0);
+
+  pid_t middle = fork();
+  ASSERT_GE(middle, 0);
+  if (middle == 0) {
+    ThreadArgs args{argv, envp.data(), pid_pipe[1]};
+    pthread_t t;
+    if (pthread_create(&t, nullptr, StartPluginFromThread, &args) != 0) {
+      _exit(2);
+    }
+    pthread_join(t, nullptr);  // the starting thread is gone now
+    pause();                   // the process lives on until killed
+    _exit(0);
+  }
+  close(pid_pipe[1]);
+  pid_t plugin = -1;
+  ASSERT_EQ(read(pid_pipe[0], &plugin, sizeof plugin),
+            static_cast<ssize_t>(sizeof plugin));
+  close(pid_pipe[0]);
+  ASSERT_GT(plugin, 0);
+
+  std::this_thread::sleep_for(500ms);
+  char state = ProcessState(plugin);
+  EXPECT_TRUE(state != 0 && state != 'Z')
+      << "the plugin must outlive its starting thread (state " << state << ")";
+
+  // Now the whole parent process dies: the plugin must follow.
+  kill(middle, SIGKILL);
+  int st = 0;
+  ASSERT_EQ(waitpid(middle, &st, 0), middle);
+  child_.pid = plugin;
+  ExpectCleanExit(3s);
   prctl(PR_SET_CHILD_SUBREAPER, 0);
 }
 

@@ -134,6 +134,28 @@ void Cleanup(Child& child) {
   child.stdout_fd = child.stderr_fd = -1;
 }
 
+void KillFromOtherProcess(pid_t pid, int sig) {
+  pid_t k = fork();
+  if (k == 0) {
+    kill(pid, sig);
+    _exit(0);
+  }
+  if (k > 0) waitpid(k, nullptr, 0);
+}
+
+char ProcessState(pid_t pid) {
+  std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  FILE* f = fopen(path.c_str(), "re");
+  if (f == nullptr) return 0;
+  char buf[512] = {0};
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  std::string stat(buf, n);
+  size_t paren = stat.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= stat.size()) return 0;
+  return stat[paren + 2];
+}
+
 std::string MakeTempDir() {
   char tmpl[] = "/tmp/encore-proc-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return "/tmp";

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -55,6 +56,9 @@ class ShutdownLatch {
   bool requested_ = false;
   std::string reason_;
 };
+
+// The parent's pid when PrepareProcess ran (plugin mode), else 0.
+std::atomic<pid_t> g_parent{0};
 
 // Process-wide (the signal thread may outlive Serve); never destroyed.
 ShutdownLatch& Latch() {
@@ -133,6 +137,7 @@ Status PrepareProcess(Mode mode) {
   if (mode == Mode::kPlugin) {
     ::signal(SIGINT, SIG_IGN);  // Terraform handles Ctrl-C (StopProvider)
     pid_t parent = ::getppid();
+    g_parent.store(parent);
     if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
       log::Warn("prctl(PR_SET_PDEATHSIG) failed",
                 {{"error", std::strerror(errno)}});
@@ -165,21 +170,19 @@ int Serve(const ProviderFactory& make_provider, const ServeOptions& opts) {
   const bool tls = opts.mode == Mode::kPlugin && !opts.client_cert_pem.empty();
   const bool tcp = opts.transport == Transport::kTcp;
 
-  // The certificate (mostly OpenSSL's first-use setup) is made on another
-  // thread while this one starts gRPC and builds the provider.
+  // gRPC's library setup and the certificate (mostly OpenSSL's first-use
+  // setup) run on another thread while this one builds the provider.
   std::optional<StatusOr<SelfSignedCert>> generated;
-  std::thread cert_thread;
-  if (tls) {
-    cert_thread = std::thread(
-        [&generated] { generated.emplace(GenerateSelfSignedCert()); });
-  }
-  grpc_init();  // balanced by grpc_shutdown() below
+  std::thread warmup([&generated, tls] {
+    grpc_init();  // balanced by grpc_shutdown() below
+    if (tls) generated.emplace(GenerateSelfSignedCert());
+  });
   framework::ProviderServer server(make_provider());
   const auto t_provider = std::chrono::steady_clock::now();
+  warmup.join();
 
   SelfSignedCert cert;
   if (tls) {
-    cert_thread.join();
     if (!generated->ok()) {
       log::Error("could not make the TLS certificate",
                  {{"error", generated->status().message()}});
@@ -276,7 +279,7 @@ int Serve(const ProviderFactory& make_provider, const ServeOptions& opts) {
              {"startup_ms",
               MsBetween(t0, t0 + std::chrono::microseconds(startup_us))},
              {"provider_ms", MsBetween(t0, t_provider)},
-             {"cert_wait_ms", MsBetween(t_provider, t_cert)},
+             {"warmup_wait_ms", MsBetween(t_provider, t_cert)},
              {"grpc_start_ms", MsBetween(t_cert, t_started)}});
 
   // Signals: a dedicated thread turns SIGTERM (and, in debug mode, SIGINT
@@ -284,8 +287,18 @@ int Serve(const ProviderFactory& make_provider, const ServeOptions& opts) {
   std::thread([mode = opts.mode] {
     sigset_t set = HandledSignals(mode);
     for (;;) {
-      int sig = 0;
-      if (sigwait(&set, &sig) != 0) continue;
+      siginfo_t info{};
+      int sig = sigwaitinfo(&set, &info);
+      if (sig < 0) continue;
+      const pid_t parent = g_parent.load();
+      if (sig == SIGTERM && parent != 0 && info.si_code == SI_USER &&
+          info.si_pid == parent && ::getppid() == parent) {
+        // PR_SET_PDEATHSIG fires when the parent *thread* that started us
+        // exits, even if Terraform lives on (its other threads adopt us;
+        // getppid() is unchanged). Only a real parent death reparents us.
+        log::Debug("ignoring SIGTERM from a parent thread's exit");
+        continue;
+      }
       Latch().Request(std::string("signal ") + ::strsignal(sig));
     }
   }).detach();

@@ -14,6 +14,11 @@
 //   cancelled, gRPC is shut down with a short deadline, the socket file is
 //   removed and Serve returns 0. A watchdog forces the exit if that takes
 //   longer than 1.5 s (Terraform SIGKILLs after 2 s).
+// - PR_SET_PDEATHSIG also fires when only the thread that started us
+//   exits; such a SIGTERM (sent by the parent's pid while getppid() is
+//   unchanged) is ignored. So is, by the same test, a SIGTERM the parent
+//   process sends itself; Terraform never does (it uses Shutdown, then
+//   SIGKILL).
 // Debug mode (-debug): plaintext, unix socket (or TCP 127.0.0.1:0), prints
 // a human block with the TF_REATTACH_PROVIDERS export line to stdout and
 // serves until SIGINT/SIGTERM (or Shutdown).

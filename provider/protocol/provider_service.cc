@@ -22,7 +22,9 @@ class RpcLog {
       : rpc_(rpc),
         type_name_(std::move(type_name)),
         start_(std::chrono::steady_clock::now()) {
-    log::Trace("rpc start", {{"rpc", rpc_}, {"type_name", type_name_}});
+    if (log::Enabled(log::Level::kTrace)) {
+      log::Trace("rpc start", {{"rpc", rpc_}, {"type_name", type_name_}});
+    }
   }
   ~RpcLog() {
     if (!log::Enabled(log::Level::kDebug)) return;
