@@ -494,7 +494,7 @@ TEST_F(PluginProcessTest, CaptureDirRecordsReceivedValues) {
   pid_t pid = child_.pid;
   ExpectCleanExit();
 
-  std::string base = tmp_ + "/ValidateProviderConfig-provider-config-" +
+  std::string base = tmp_ + "/ValidateProviderConfig-encore-config-" +
                      std::to_string(pid) + ".0001";
   created_files_ = {base + ".msgpack", base + ".type"};
   EXPECT_TRUE(FileExists(base + ".msgpack"));

@@ -8,7 +8,9 @@
 //   DIR/<rpc>-<type_name>-<field>-<counter>.type     (the JSON type string
 //                                                     used to decode it)
 //
-// e.g. PlanResourceChange-encore_app-config-4242.0007.msgpack. The counter
+// e.g. PlanResourceChange-encore_app-config-4242.0007.msgpack (the provider
+// configuration's type name is the provider's, "encore"; a function's is
+// its name, with fields argument0, argument1, ...). The counter
 // is "<pid>.<n>" (n per process, from 1, four digits or more), because
 // Terraform launches several provider processes per command. Characters
 // other than [A-Za-z0-9_.] in names become '_'. Files hold exactly what

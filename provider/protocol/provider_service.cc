@@ -90,7 +90,9 @@ std::optional<std::string> OptionalBytes(bool has, const std::string& bytes) {
 
 ProviderService::ProviderService(framework::ProviderServer& server,
                                  Capture capture)
-    : server_(server), capture_(std::move(capture)) {
+    : server_(server),
+      capture_(std::move(capture)),
+      provider_name_(server.provider().type_name()) {
   provider_type_ = server_.provider().schema().block.ImpliedType();
   for (const auto& [name, r] : server_.resources()) {
     resource_types_.emplace(name, r->schema().block.ImpliedType());
@@ -169,7 +171,7 @@ grpc::Status ProviderService::ValidateProviderConfig(
     tfplugin6::ValidateProviderConfig_Response* resp) {
   RpcLog rpc_log("ValidateProviderConfig", "");
   Diagnostics diags;
-  if (auto config = Decode("ValidateProviderConfig", "provider", "config",
+  if (auto config = Decode("ValidateProviderConfig", provider_name_, "config",
                            req->config(), provider_type_, diags)) {
     diags.Append(server_.ValidateProviderConfig(*config));
   }
@@ -183,7 +185,7 @@ grpc::Status ProviderService::ConfigureProvider(
     tfplugin6::ConfigureProvider_Response* resp) {
   RpcLog rpc_log("ConfigureProvider", "");
   Diagnostics diags;
-  if (auto config = Decode("ConfigureProvider", "provider", "config",
+  if (auto config = Decode("ConfigureProvider", provider_name_, "config",
                            req->config(), provider_type_, diags)) {
     diags.Append(
         server_.ConfigureProvider(*config, req->terraform_version(),

@@ -107,6 +107,7 @@ class ProviderService final : public tfplugin6::Provider::Service {
 
   framework::ProviderServer& server_;
   Capture capture_;
+  std::string provider_name_;  // "encore": the type name in capture files
   values::Type provider_type_;
   std::map<std::string, values::Type> resource_types_;
   std::map<std::string, values::Type> data_source_types_;
