@@ -32,9 +32,11 @@ framework::Schema MakeSchema() {
           ComputedString("sslmode",
                          "The libpq `sslmode` to connect with, e.g. `disable` "
                          "or `require`."),
-          ComputedString("connection_string",
-                         "A `postgresql://` URI with all of the above (see the "
-                         "`connection_string` function).")
+          ComputedString(
+              "connection_string",
+              "A `postgresql://` URI with the host, port, database, user, "
+              "password and sslmode (see the "
+              "`connection_string` function).")
               .Sensitive(),
           ComputedString(
               "provider_id",

@@ -15,7 +15,7 @@ namespace ephemeral {
 
 framework::ValueCheck TtlBetweenLimits() {
   return framework::ValueCheck{
-      "a duration between 1m and 12h, e.g. `15m` or `2h`",
+      "A duration between `1m` and `12h`, such as `15m` or `2h`.",
       [](const values::Value& value, const AttributePath& path,
          Diagnostics& diags) {
         const std::string& text = value.AsString();
@@ -67,13 +67,13 @@ framework::Schema MakeSchema() {
   b.Add(framework::StringAttr("ttl")
             .Default(values::Value::String(ephemeral::kDefaultTtl))
             .Check(ephemeral::TtlBetweenLimits())
-            .Doc("How long the login is valid, between `1m` and `12h`. "
-                 "Defaults to `15m`; Terraform renews it while it runs."));
+            .Doc("How long the login is valid; Terraform renews it while it "
+                 "runs, so a short lifetime is enough."));
   b.Add(framework::StringAttr("role")
             .Default(values::Value::String("read_write"))
             .Check(framework::OneOf({"read_write", "read_only"}))
-            .Doc("What the login may do: `read_write` (the default) or "
-                 "`read_only`."));
+            .Doc("What the login may do: `read_write` (read and change the "
+                 "database's data) or `read_only`."));
   b.Add(ComputedString("host", "The database server's host name or IP."));
   b.Add(ComputedNumber("port", "The database server's port."));
   b.Add(ComputedString(
@@ -91,7 +91,8 @@ framework::Schema MakeSchema() {
                        "When the login stops working unless renewed (RFC "
                        "3339, UTC)."));
   b.Add(ComputedString("connection_string",
-                       "A `postgresql://` URI with all of the above.")
+                       "A `postgresql://` URI with the host, port, "
+                       "server_database, user, password and sslmode.")
             .Sensitive());
   return schema;
 }
