@@ -134,15 +134,6 @@ void Cleanup(Child& child) {
   child.stdout_fd = child.stderr_fd = -1;
 }
 
-void KillFromOtherProcess(pid_t pid, int sig) {
-  pid_t k = fork();
-  if (k == 0) {
-    kill(pid, sig);
-    _exit(0);
-  }
-  if (k > 0) waitpid(k, nullptr, 0);
-}
-
 char ProcessState(pid_t pid) {
   std::string path = "/proc/" + std::to_string(pid) + "/stat";
   FILE* f = fopen(path.c_str(), "re");

@@ -41,10 +41,6 @@ std::optional<int> WaitExit(pid_t pid, std::chrono::milliseconds timeout);
 // Kills (SIGKILL) and reaps `pid` if it is still running; closes fds.
 void Cleanup(Child& child);
 
-// Sends `sig` to `pid` from a short-lived child process, as an outsider
-// would (the plugin treats a SIGTERM from its parent specially).
-void KillFromOtherProcess(pid_t pid, int sig);
-
 // The state letter of /proc/PID/stat ('R', 'S', 'Z', ...); 0 if gone.
 char ProcessState(pid_t pid);
 

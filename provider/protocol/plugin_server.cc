@@ -66,10 +66,17 @@ ShutdownLatch& Latch() {
   return *latch;
 }
 
+// Sent by the kernel when the parent dies (PR_SET_PDEATHSIG). A signal of
+// its own, not SIGTERM: it also fires when only the parent *thread* that
+// started us exits (Terraform is a Go program; its threads may come and
+// go), which must not stop us, while every SIGTERM must.
+int ParentDeathSignal() { return SIGRTMIN + 1; }
+
 sigset_t HandledSignals(Mode mode) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
+  if (mode == Mode::kPlugin) sigaddset(&set, ParentDeathSignal());
   if (mode == Mode::kDebug) {
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
@@ -138,7 +145,7 @@ Status PrepareProcess(Mode mode) {
     ::signal(SIGINT, SIG_IGN);  // Terraform handles Ctrl-C (StopProvider)
     pid_t parent = ::getppid();
     g_parent.store(parent);
-    if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
+    if (::prctl(PR_SET_PDEATHSIG, ParentDeathSignal()) != 0) {
       log::Warn("prctl(PR_SET_PDEATHSIG) failed",
                 {{"error", std::strerror(errno)}});
     }
@@ -290,13 +297,17 @@ int Serve(const ProviderFactory& make_provider, const ServeOptions& opts) {
       siginfo_t info{};
       int sig = sigwaitinfo(&set, &info);
       if (sig < 0) continue;
-      const pid_t parent = g_parent.load();
-      if (sig == SIGTERM && parent != 0 && info.si_code == SI_USER &&
-          info.si_pid == parent && ::getppid() == parent) {
-        // PR_SET_PDEATHSIG fires when the parent *thread* that started us
-        // exits, even if Terraform lives on (its other threads adopt us;
-        // getppid() is unchanged). Only a real parent death reparents us.
-        log::Debug("ignoring SIGTERM from a parent thread's exit");
+      if (sig == ParentDeathSignal()) {
+        // Only a real parent death reparents us; when just the thread that
+        // started us exits, its process's other threads adopt us and
+        // getppid() is unchanged.
+        if (::getppid() == g_parent.load()) {
+          log::Debug(
+              "the parent thread that started the provider exited; "
+              "Terraform is still running");
+          continue;
+        }
+        Latch().Request("parent process exited");
         continue;
       }
       Latch().Request(std::string("signal ") + ::strsignal(sig));

@@ -9,16 +9,14 @@
 //   $TMPDIR by default; TCP 127.0.0.1 in PLUGIN_MIN_PORT..PLUGIN_MAX_PORT
 //   when ENCORE_PROVIDER_TRANSPORT=tcp.
 // - SIGINT is ignored (Terraform calls StopProvider instead). SIGTERM, the
-//   parent's death (PR_SET_PDEATHSIG → SIGTERM) and
-//   GRPCController.Shutdown stop the server cleanly: in-flight work is
-//   cancelled, gRPC is shut down with a short deadline, the socket file is
-//   removed and Serve returns 0. A watchdog forces the exit if that takes
-//   longer than 1.5 s (Terraform SIGKILLs after 2 s).
-// - PR_SET_PDEATHSIG also fires when only the thread that started us
-//   exits; such a SIGTERM (sent by the parent's pid while getppid() is
-//   unchanged) is ignored. So is, by the same test, a SIGTERM the parent
-//   process sends itself; Terraform never does (it uses Shutdown, then
-//   SIGKILL).
+//   parent's death and GRPCController.Shutdown stop the server cleanly:
+//   in-flight work is cancelled, gRPC is shut down with a short deadline,
+//   the socket file is removed and Serve returns 0. A watchdog forces the
+//   exit if that takes longer than 1.5 s (Terraform SIGKILLs after 2 s).
+// - Parent death: PR_SET_PDEATHSIG with a real-time signal of our own
+//   (SIGRTMIN+1), not SIGTERM, because the kernel also sends it when only
+//   the thread that started us exits (Terraform is a Go program). It stops
+//   us only if getppid() changed, i.e. the parent process is really gone.
 // Debug mode (-debug): plaintext, unix socket (or TCP 127.0.0.1:0), prints
 // a human block with the TF_REATTACH_PROVIDERS export line to stdout and
 // serves until SIGINT/SIGTERM (or Shutdown).
@@ -53,9 +51,10 @@ struct ServeOptions {
 ServeOptions ServeOptionsFromEnv(Mode mode);
 
 // Signal and parent-death setup; call first thing in main, before any
-// thread exists. Plugin mode: ignore SIGINT, block SIGTERM for the signal
-// thread, set PR_SET_PDEATHSIG(SIGTERM) and fail if the parent is already
-// gone. Debug mode: block SIGINT and SIGTERM for the signal thread.
+// thread exists. Plugin mode: ignore SIGINT, block SIGTERM and the
+// parent-death signal for the signal thread, set PR_SET_PDEATHSIG and fail
+// if the parent is already gone. Debug mode: block SIGINT and SIGTERM for the
+// signal thread.
 Status PrepareProcess(Mode mode);
 
 // The TF_REATTACH_PROVIDERS JSON for a debug server at `address`.
