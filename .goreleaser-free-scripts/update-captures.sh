@@ -31,25 +31,37 @@ echo "update-captures: $(find "$TMP/raw" -name '*.type' | wc -l) values recorded
 
 # The set we keep: RPC-TYPE-FIELD prefixes (the first capture of each).
 KEEP=(
-  ConfigureProvider-encore-config
+  ValidateProviderConfig-provider-config
+  ConfigureProvider-provider-config
   ValidateResourceConfig-encore_app-config
-  PlanResourceChange-encore_app-proposed_new_state
-  ValidateResourceConfig-encore_environment-config
+  PlanResourceChange-encore_app-prior_state
   PlanResourceChange-encore_environment-config
   PlanResourceChange-encore_environment-proposed_new_state
   PlanResourceChange-encore_secret-proposed_new_state
   PlanResourceChange-encore_infra_override-config
+  ValidateResourceConfig-encore_infra_override-config
   PlanResourceChange-encore_primary_environment-proposed_new_state
-  ValidateProviderConfig-encore-config
 )
+# has_unknown FILE: the msgpack holds an unknown (d4 00 00, or a refined
+# unknown: ext 12 as c7 LEN 0c).
+has_unknown() {
+  od -An -v -tx1 "$1" | tr -s ' \n' ' ' | grep -Eq ' d4 00 00| c7 [0-9a-f]{2} 0c'
+}
 rm -rf "$OUT"
 mkdir -p "$OUT"
 kept=0
 for prefix in "${KEEP[@]}"; do
-  # Prefer a capture with an unknown in it (d4 or c7 ext), else the largest.
+  # Prefer a capture with an unknown in it, then the largest.
   best=""
+  best_unknown=0
   for f in $(ls "$TMP/raw/$prefix"-*.msgpack "$TMP/raw/$prefix"-*.json 2>/dev/null | sort); do
-    if [ -z "$best" ] || [ "$(stat -c %s "$f")" -gt "$(stat -c %s "$best")" ]; then best="$f"; fi
+    u=0
+    has_unknown "$f" && u=1
+    if [ -z "$best" ] || [ $u -gt $best_unknown ] ||
+      { [ $u -eq $best_unknown ] && [ "$(stat -c %s "$f")" -gt "$(stat -c %s "$best")" ]; }; then
+      best="$f"
+      best_unknown=$u
+    fi
   done
   if [ -z "$best" ]; then
     echo "update-captures: nothing recorded for $prefix" >&2

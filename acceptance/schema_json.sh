@@ -52,8 +52,10 @@ jq -e "$P.resource_schemas.encore_environment.block.attributes.url.computed == t
 jq -e "$P.resource_schemas.encore_environment.block.block_types | has(\"process_group\") and has(\"deploy\") and has(\"compute\") and has(\"database\")" "$json" >/dev/null ||
   fail "encore_environment lacks a block of deploy/process_group/compute/database"
 # Every attribute and block has a description (docs are generated from them).
-missing="$(jq -r "$P | [paths(objects and has(\"type\") and (has(\"description\") | not))] | length" "$json")"
-[ "$missing" = 0 ] || fail "$missing attributes have no description"
+missing="$(jq -r "$P | [paths(objects and has(\"description_kind\") and ((.description // \"\") == \"\"))] | map(map(tostring) | join(\".\")) | join(\", \")" "$json")"
+[ -z "$missing" ] || fail "attributes or blocks without a description: $missing"
+nofn="$(jq -r "$P.functions // {} | to_entries[] | select((.value.description // \"\") == \"\" or any(.value.parameters[]?; (.description // \"\") == \"\")) | .key" "$json")"
+[ -z "$nofn" ] || fail "functions without a description (or with an undocumented parameter): $nofn"
 
 golden="$REPO_ROOT/schema/provider-schema.golden.json"
 if [ ! -f "$golden" ]; then
