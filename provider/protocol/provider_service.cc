@@ -380,8 +380,15 @@ grpc::Status ProviderService::ApplyResourceChange(
       framework::ApplyResponse r = server_.ApplyResourceChange(
           type_name, *prior, *planned, *config, req->planned_private());
       diags.Append(r.diags);
-      EncodeDynamicValue(r.new_state, *type, resp->mutable_new_state());
-      resp->set_private_(r.private_data);
+      if (r.diags.HasError() && r.new_state.IsNull() &&
+          r.new_state.type().IsDynamic()) {
+        // Failed without saying what exists: the object is as it was.
+        *resp->mutable_new_state() = req->prior_state();
+        resp->set_private_(req->planned_private());
+      } else {
+        EncodeDynamicValue(r.new_state, *type, resp->mutable_new_state());
+        resp->set_private_(r.private_data);
+      }
     } else {
       // Nothing was done: the object is as it was.
       *resp->mutable_new_state() = req->prior_state();
