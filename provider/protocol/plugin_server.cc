@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -110,9 +111,17 @@ std::string EnvOr(const char* name) {
   return v ? v : "";
 }
 
+// Joins a thread when leaving the scope (early returns included).
+struct JoinOnExit {
+  std::thread& t;
+  ~JoinOnExit() {
+    if (t.joinable()) t.join();
+  }
+};
+
 struct Services {
-  Services(framework::ProviderServer& server, const std::string& capture_dir,
-           std::function<void()> on_shutdown)
+  Services(std::shared_future<framework::ProviderServer*> server,
+           const std::string& capture_dir, std::function<void()> on_shutdown)
       : provider(server, Capture(capture_dir.c_str())),
         controller(std::move(on_shutdown)) {}
   ProviderService provider;
@@ -177,16 +186,32 @@ int Serve(const ProviderFactory& make_provider, const ServeOptions& opts) {
   const bool tls = opts.mode == Mode::kPlugin && !opts.client_cert_pem.empty();
   const bool tcp = opts.transport == Transport::kTcp;
 
-  // gRPC's library setup and the certificate (mostly OpenSSL's first-use
-  // setup) run on another thread while this one builds the provider.
-  std::optional<StatusOr<SelfSignedCert>> generated;
-  std::thread warmup([&generated, tls] {
-    grpc_init();  // balanced by grpc_shutdown() below
-    if (tls) generated.emplace(GenerateSelfSignedCert());
+  // The provider is built on its own thread: the handshake does not wait
+  // for it (rpcs do, and the first one arrives only after Terraform has
+  // connected). gRPC's library setup and the certificate (mostly OpenSSL's
+  // first-use setup) run on this thread and another one.
+  std::promise<framework::ProviderServer*> server_promise;
+  std::shared_future<framework::ProviderServer*> server_future =
+      server_promise.get_future().share();
+  std::unique_ptr<framework::ProviderServer> server;
+  std::atomic<int64_t> provider_us{0};
+  std::thread provider_thread([&] {
+    server = std::make_unique<framework::ProviderServer>(make_provider());
+    provider_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - t0)
+                      .count();
+    server_promise.set_value(server.get());
   });
-  framework::ProviderServer server(make_provider());
-  const auto t_provider = std::chrono::steady_clock::now();
-  warmup.join();
+  JoinOnExit join_provider{provider_thread};
+
+  std::optional<StatusOr<SelfSignedCert>> generated;
+  std::thread cert_thread;
+  if (tls) {
+    cert_thread = std::thread(
+        [&generated] { generated.emplace(GenerateSelfSignedCert()); });
+  }
+  grpc_init();  // balanced by grpc_shutdown() below
+  if (cert_thread.joinable()) cert_thread.join();
 
   SelfSignedCert cert;
   if (tls) {
@@ -226,9 +251,9 @@ int Serve(const ProviderFactory& make_provider, const ServeOptions& opts) {
       }
       addr = {"unix", *path};
     }
-    services = std::make_unique<Services>(server, opts.capture_dir, [&latch] {
-      latch.Request("GRPCController.Shutdown");
-    });
+    services = std::make_unique<Services>(
+        server_future, opts.capture_dir,
+        [&latch] { latch.Request("GRPCController.Shutdown"); });
     grpc::ServerBuilder builder;
     int selected_port = 0;
     builder.AddListeningPort(addr.GrpcUri(), creds,
@@ -285,8 +310,7 @@ int Serve(const ProviderFactory& make_provider, const ServeOptions& opts) {
              {"tls", tls ? "true" : "false"},
              {"startup_ms",
               MsBetween(t0, t0 + std::chrono::microseconds(startup_us))},
-             {"provider_ms", MsBetween(t0, t_provider)},
-             {"warmup_wait_ms", MsBetween(t_provider, t_cert)},
+             {"tls_and_grpc_init_ms", MsBetween(t0, t_cert)},
              {"grpc_start_ms", MsBetween(t_cert, t_started)}});
 
   // Signals: a dedicated thread turns SIGTERM (and, in debug mode, SIGINT
@@ -318,7 +342,7 @@ int Serve(const ProviderFactory& make_provider, const ServeOptions& opts) {
   std::thread stopper([&] {
     std::string reason = latch.Wait();
     log::Info("provider shutting down", {{"reason", reason}});
-    server.Stop();  // cancel in-flight work first
+    server_future.get()->Stop();  // cancel in-flight work first
     // Watchdog: Terraform SIGKILLs 2 s after Shutdown; exit before that
     // even if an rpc handler is stuck.
     std::thread([socket_path] {
@@ -336,6 +360,9 @@ int Serve(const ProviderFactory& make_provider, const ServeOptions& opts) {
   });
   grpc_server->Wait();
   stopper.join();
+  provider_thread.join();
+  log::Debug("provider built",
+             {{"provider_ms", std::to_string(provider_us.load() / 1000.0)}});
   grpc_server.reset();
   services.reset();
   if (!socket_path.empty()) ::unlink(socket_path.c_str());

@@ -88,21 +88,35 @@ std::optional<std::string> OptionalBytes(bool has, const std::string& bytes) {
 
 }  // namespace
 
+ProviderService::ProviderService(
+    std::shared_future<framework::ProviderServer*> server, Capture capture)
+    : server_future_(std::move(server)), capture_(std::move(capture)) {}
+
 ProviderService::ProviderService(framework::ProviderServer& server,
                                  Capture capture)
-    : server_(server),
-      capture_(std::move(capture)),
-      provider_name_(server.provider().type_name()) {
-  provider_type_ = server_.provider().schema().block.ImpliedType();
-  for (const auto& [name, r] : server_.resources()) {
-    resource_types_.emplace(name, r->schema().block.ImpliedType());
-  }
-  for (const auto& [name, d] : server_.data_sources()) {
-    data_source_types_.emplace(name, d->schema().block.ImpliedType());
-  }
-  for (const auto& [name, e] : server_.ephemeral_resources()) {
-    ephemeral_types_.emplace(name, e->schema().block.ImpliedType());
-  }
+    : capture_(std::move(capture)) {
+  std::promise<framework::ProviderServer*> p;
+  p.set_value(&server);
+  server_future_ = p.get_future().share();
+}
+
+const ProviderService::Ready& ProviderService::Get() {
+  std::call_once(ready_once_, [this] {
+    framework::ProviderServer* server = server_future_.get();
+    ready_.server = server;
+    ready_.provider_name = server->provider().type_name();
+    ready_.provider_type = server->provider().schema().block.ImpliedType();
+    for (const auto& [name, r] : server->resources()) {
+      ready_.resource_types.emplace(name, r->schema().block.ImpliedType());
+    }
+    for (const auto& [name, d] : server->data_sources()) {
+      ready_.data_source_types.emplace(name, d->schema().block.ImpliedType());
+    }
+    for (const auto& [name, e] : server->ephemeral_resources()) {
+      ready_.ephemeral_types.emplace(name, e->schema().block.ImpliedType());
+    }
+  });
+  return ready_;
 }
 
 std::optional<Value> ProviderService::Decode(
@@ -121,18 +135,19 @@ std::optional<Value> ProviderService::Decode(
 grpc::Status ProviderService::GetMetadata(
     grpc::ServerContext*, const tfplugin6::GetMetadataMsg_Request*,
     tfplugin6::GetMetadataMsg_Response* resp) {
+  const Ready& st = Get();
   RpcLog rpc_log("GetMetadata", "");
   resp->mutable_server_capabilities();
-  for (const auto& [name, r] : server_.resources()) {
+  for (const auto& [name, r] : st.server->resources()) {
     resp->add_resources()->set_type_name(name);
   }
-  for (const auto& [name, d] : server_.data_sources()) {
+  for (const auto& [name, d] : st.server->data_sources()) {
     resp->add_data_sources()->set_type_name(name);
   }
-  for (const auto& [name, e] : server_.ephemeral_resources()) {
+  for (const auto& [name, e] : st.server->ephemeral_resources()) {
     resp->add_ephemeral_resources()->set_type_name(name);
   }
-  for (const auto& [name, f] : server_.functions()) {
+  for (const auto& [name, f] : st.server->functions()) {
     resp->add_functions()->set_name(name);
   }
   return grpc::Status::OK;
@@ -141,22 +156,23 @@ grpc::Status ProviderService::GetMetadata(
 grpc::Status ProviderService::GetProviderSchema(
     grpc::ServerContext*, const tfplugin6::GetProviderSchema_Request*,
     tfplugin6::GetProviderSchema_Response* resp) {
+  const Ready& st = Get();
   RpcLog rpc_log("GetProviderSchema", "");
-  ToProto(server_.provider().schema(), resp->mutable_provider());
+  ToProto(st.server->provider().schema(), resp->mutable_provider());
   auto* resources = resp->mutable_resource_schemas();
-  for (const auto& [name, r] : server_.resources()) {
+  for (const auto& [name, r] : st.server->resources()) {
     ToProto(r->schema(), &(*resources)[name]);
   }
   auto* data_sources = resp->mutable_data_source_schemas();
-  for (const auto& [name, d] : server_.data_sources()) {
+  for (const auto& [name, d] : st.server->data_sources()) {
     ToProto(d->schema(), &(*data_sources)[name]);
   }
   auto* ephemeral = resp->mutable_ephemeral_resource_schemas();
-  for (const auto& [name, e] : server_.ephemeral_resources()) {
+  for (const auto& [name, e] : st.server->ephemeral_resources()) {
     ToProto(e->schema(), &(*ephemeral)[name]);
   }
   auto* functions = resp->mutable_functions();
-  for (const auto& [name, f] : server_.functions()) {
+  for (const auto& [name, f] : st.server->functions()) {
     ToProto(f->signature(), &(*functions)[name]);
   }
   auto* caps = resp->mutable_server_capabilities();
@@ -169,11 +185,12 @@ grpc::Status ProviderService::GetProviderSchema(
 grpc::Status ProviderService::ValidateProviderConfig(
     grpc::ServerContext*, const tfplugin6::ValidateProviderConfig_Request* req,
     tfplugin6::ValidateProviderConfig_Response* resp) {
+  const Ready& st = Get();
   RpcLog rpc_log("ValidateProviderConfig", "");
   Diagnostics diags;
-  if (auto config = Decode("ValidateProviderConfig", provider_name_, "config",
-                           req->config(), provider_type_, diags)) {
-    diags.Append(server_.ValidateProviderConfig(*config));
+  if (auto config = Decode("ValidateProviderConfig", st.provider_name, "config",
+                           req->config(), st.provider_type, diags)) {
+    diags.Append(st.server->ValidateProviderConfig(*config));
   }
   ToProto(diags, resp->mutable_diagnostics());
   rpc_log.Diags(resp->diagnostics());
@@ -183,13 +200,14 @@ grpc::Status ProviderService::ValidateProviderConfig(
 grpc::Status ProviderService::ConfigureProvider(
     grpc::ServerContext*, const tfplugin6::ConfigureProvider_Request* req,
     tfplugin6::ConfigureProvider_Response* resp) {
+  const Ready& st = Get();
   RpcLog rpc_log("ConfigureProvider", "");
   Diagnostics diags;
-  if (auto config = Decode("ConfigureProvider", provider_name_, "config",
-                           req->config(), provider_type_, diags)) {
+  if (auto config = Decode("ConfigureProvider", st.provider_name, "config",
+                           req->config(), st.provider_type, diags)) {
     diags.Append(
-        server_.ConfigureProvider(*config, req->terraform_version(),
-                                  FromProto(req->client_capabilities())));
+        st.server->ConfigureProvider(*config, req->terraform_version(),
+                                     FromProto(req->client_capabilities())));
   }
   ToProto(diags, resp->mutable_diagnostics());
   rpc_log.Diags(resp->diagnostics());
@@ -199,15 +217,16 @@ grpc::Status ProviderService::ConfigureProvider(
 grpc::Status ProviderService::ValidateResourceConfig(
     grpc::ServerContext*, const tfplugin6::ValidateResourceConfig_Request* req,
     tfplugin6::ValidateResourceConfig_Response* resp) {
+  const Ready& st = Get();
   const std::string& type_name = req->type_name();
   RpcLog rpc_log("ValidateResourceConfig", type_name);
   Diagnostics diags;
-  const Type* type = FindType(resource_types_, type_name);
+  const Type* type = FindType(st.resource_types, type_name);
   if (type == nullptr) {
-    server_.FindResource(type_name, diags);
+    st.server->FindResource(type_name, diags);
   } else if (auto config = Decode("ValidateResourceConfig", type_name, "config",
                                   req->config(), *type, diags)) {
-    diags.Append(server_.ValidateResourceConfig(
+    diags.Append(st.server->ValidateResourceConfig(
         type_name, *config, FromProto(req->client_capabilities())));
   }
   ToProto(diags, resp->mutable_diagnostics());
@@ -219,15 +238,16 @@ grpc::Status ProviderService::ValidateDataResourceConfig(
     grpc::ServerContext*,
     const tfplugin6::ValidateDataResourceConfig_Request* req,
     tfplugin6::ValidateDataResourceConfig_Response* resp) {
+  const Ready& st = Get();
   const std::string& type_name = req->type_name();
   RpcLog rpc_log("ValidateDataResourceConfig", type_name);
   Diagnostics diags;
-  const Type* type = FindType(data_source_types_, type_name);
+  const Type* type = FindType(st.data_source_types, type_name);
   if (type == nullptr) {
-    server_.FindDataSource(type_name, diags);
+    st.server->FindDataSource(type_name, diags);
   } else if (auto config = Decode("ValidateDataResourceConfig", type_name,
                                   "config", req->config(), *type, diags)) {
-    diags.Append(server_.ValidateDataSourceConfig(type_name, *config));
+    diags.Append(st.server->ValidateDataSourceConfig(type_name, *config));
   }
   ToProto(diags, resp->mutable_diagnostics());
   rpc_log.Diags(resp->diagnostics());
@@ -238,15 +258,17 @@ grpc::Status ProviderService::ValidateEphemeralResourceConfig(
     grpc::ServerContext*,
     const tfplugin6::ValidateEphemeralResourceConfig_Request* req,
     tfplugin6::ValidateEphemeralResourceConfig_Response* resp) {
+  const Ready& st = Get();
   const std::string& type_name = req->type_name();
   RpcLog rpc_log("ValidateEphemeralResourceConfig", type_name);
   Diagnostics diags;
-  const Type* type = FindType(ephemeral_types_, type_name);
+  const Type* type = FindType(st.ephemeral_types, type_name);
   if (type == nullptr) {
-    server_.FindEphemeralResource(type_name, diags);
+    st.server->FindEphemeralResource(type_name, diags);
   } else if (auto config = Decode("ValidateEphemeralResourceConfig", type_name,
                                   "config", req->config(), *type, diags)) {
-    diags.Append(server_.ValidateEphemeralResourceConfig(type_name, *config));
+    diags.Append(
+        st.server->ValidateEphemeralResourceConfig(type_name, *config));
   }
   ToProto(diags, resp->mutable_diagnostics());
   rpc_log.Diags(resp->diagnostics());
@@ -256,13 +278,14 @@ grpc::Status ProviderService::ValidateEphemeralResourceConfig(
 grpc::Status ProviderService::UpgradeResourceState(
     grpc::ServerContext*, const tfplugin6::UpgradeResourceState_Request* req,
     tfplugin6::UpgradeResourceState_Response* resp) {
+  const Ready& st = Get();
   const std::string& type_name = req->type_name();
   RpcLog rpc_log("UpgradeResourceState", type_name);
   Diagnostics diags;
-  const Type* type = FindType(resource_types_, type_name);
+  const Type* type = FindType(st.resource_types, type_name);
   const tfplugin6::RawState& raw = req->raw_state();
   if (type == nullptr) {
-    server_.FindResource(type_name, diags);
+    st.server->FindResource(type_name, diags);
   } else if (raw.json().empty()) {
     if (!raw.flatmap().empty()) {
       diags.AddError(
@@ -283,7 +306,7 @@ grpc::Status ProviderService::UpgradeResourceState(
                       raw.json(), type->ToJson(), /*is_json=*/true);
     }
     framework::UpgradeResponse r =
-        server_.UpgradeResourceState(type_name, req->version(), raw.json());
+        st.server->UpgradeResourceState(type_name, req->version(), raw.json());
     diags.Append(r.diags);
     if (!r.diags.HasError()) {
       EncodeDynamicValue(r.upgraded_state, *type,
@@ -298,17 +321,18 @@ grpc::Status ProviderService::UpgradeResourceState(
 grpc::Status ProviderService::ReadResource(
     grpc::ServerContext*, const tfplugin6::ReadResource_Request* req,
     tfplugin6::ReadResource_Response* resp) {
+  const Ready& st = Get();
   const std::string& type_name = req->type_name();
   RpcLog rpc_log("ReadResource", type_name);
   Diagnostics diags;
-  const Type* type = FindType(resource_types_, type_name);
+  const Type* type = FindType(st.resource_types, type_name);
   if (type == nullptr) {
-    server_.FindResource(type_name, diags);
+    st.server->FindResource(type_name, diags);
   } else if (auto current = Decode("ReadResource", type_name, "current_state",
                                    req->current_state(), *type, diags)) {
     framework::ReadResponse r =
-        server_.ReadResource(type_name, *current, req->private_(),
-                             FromProto(req->client_capabilities()));
+        st.server->ReadResource(type_name, *current, req->private_(),
+                                FromProto(req->client_capabilities()));
     diags.Append(r.diags);
     if (r.diags.HasError()) {
       // Keep what Terraform has: echo the current state back.
@@ -327,12 +351,13 @@ grpc::Status ProviderService::ReadResource(
 grpc::Status ProviderService::PlanResourceChange(
     grpc::ServerContext*, const tfplugin6::PlanResourceChange_Request* req,
     tfplugin6::PlanResourceChange_Response* resp) {
+  const Ready& st = Get();
   const std::string& type_name = req->type_name();
   RpcLog rpc_log("PlanResourceChange", type_name);
   Diagnostics diags;
-  const Type* type = FindType(resource_types_, type_name);
+  const Type* type = FindType(st.resource_types, type_name);
   if (type == nullptr) {
-    server_.FindResource(type_name, diags);
+    st.server->FindResource(type_name, diags);
   } else {
     constexpr const char* kRpc = "PlanResourceChange";
     auto prior = Decode(kRpc, type_name, "prior_state", req->prior_state(),
@@ -342,7 +367,7 @@ grpc::Status ProviderService::PlanResourceChange(
     auto config =
         Decode(kRpc, type_name, "config", req->config(), *type, diags);
     if (prior && proposed && config) {
-      framework::PlanResponse r = server_.PlanResourceChange(
+      framework::PlanResponse r = st.server->PlanResourceChange(
           type_name, *prior, *proposed, *config, req->prior_private(),
           FromProto(req->client_capabilities()));
       diags.Append(r.diags);
@@ -362,12 +387,13 @@ grpc::Status ProviderService::PlanResourceChange(
 grpc::Status ProviderService::ApplyResourceChange(
     grpc::ServerContext*, const tfplugin6::ApplyResourceChange_Request* req,
     tfplugin6::ApplyResourceChange_Response* resp) {
+  const Ready& st = Get();
   const std::string& type_name = req->type_name();
   RpcLog rpc_log("ApplyResourceChange", type_name);
   Diagnostics diags;
-  const Type* type = FindType(resource_types_, type_name);
+  const Type* type = FindType(st.resource_types, type_name);
   if (type == nullptr) {
-    server_.FindResource(type_name, diags);
+    st.server->FindResource(type_name, diags);
   } else {
     constexpr const char* kRpc = "ApplyResourceChange";
     auto prior = Decode(kRpc, type_name, "prior_state", req->prior_state(),
@@ -377,7 +403,7 @@ grpc::Status ProviderService::ApplyResourceChange(
     auto config =
         Decode(kRpc, type_name, "config", req->config(), *type, diags);
     if (prior && planned && config) {
-      framework::ApplyResponse r = server_.ApplyResourceChange(
+      framework::ApplyResponse r = st.server->ApplyResourceChange(
           type_name, *prior, *planned, *config, req->planned_private());
       diags.Append(r.diags);
       if (r.diags.HasError() && r.new_state.IsNull() &&
@@ -403,14 +429,15 @@ grpc::Status ProviderService::ApplyResourceChange(
 grpc::Status ProviderService::ImportResourceState(
     grpc::ServerContext*, const tfplugin6::ImportResourceState_Request* req,
     tfplugin6::ImportResourceState_Response* resp) {
+  const Ready& st = Get();
   const std::string& type_name = req->type_name();
   RpcLog rpc_log("ImportResourceState", type_name);
   Diagnostics diags;
-  const Type* type = FindType(resource_types_, type_name);
+  const Type* type = FindType(st.resource_types, type_name);
   if (type == nullptr) {
-    server_.FindResource(type_name, diags);
+    st.server->FindResource(type_name, diags);
   } else {
-    framework::ImportResponse r = server_.ImportResourceState(
+    framework::ImportResponse r = st.server->ImportResourceState(
         type_name, req->id(), FromProto(req->client_capabilities()));
     diags.Append(r.diags);
     if (!r.diags.HasError()) {
@@ -428,6 +455,7 @@ grpc::Status ProviderService::ImportResourceState(
 grpc::Status ProviderService::MoveResourceState(
     grpc::ServerContext*, const tfplugin6::MoveResourceState_Request* req,
     tfplugin6::MoveResourceState_Response* resp) {
+  const Ready& st = Get();
   RpcLog rpc_log("MoveResourceState", req->target_type_name());
   Diagnostics diags;
   diags.AddError(
@@ -446,15 +474,16 @@ grpc::Status ProviderService::MoveResourceState(
 grpc::Status ProviderService::ReadDataSource(
     grpc::ServerContext*, const tfplugin6::ReadDataSource_Request* req,
     tfplugin6::ReadDataSource_Response* resp) {
+  const Ready& st = Get();
   const std::string& type_name = req->type_name();
   RpcLog rpc_log("ReadDataSource", type_name);
   Diagnostics diags;
-  const Type* type = FindType(data_source_types_, type_name);
+  const Type* type = FindType(st.data_source_types, type_name);
   if (type == nullptr) {
-    server_.FindDataSource(type_name, diags);
+    st.server->FindDataSource(type_name, diags);
   } else if (auto config = Decode("ReadDataSource", type_name, "config",
                                   req->config(), *type, diags)) {
-    framework::DataReadResponse r = server_.ReadDataSource(
+    framework::DataReadResponse r = st.server->ReadDataSource(
         type_name, *config, FromProto(req->client_capabilities()));
     diags.Append(r.diags);
     if (!r.diags.HasError()) {
@@ -469,9 +498,10 @@ grpc::Status ProviderService::ReadDataSource(
 grpc::Status ProviderService::GetFunctions(
     grpc::ServerContext*, const tfplugin6::GetFunctions_Request*,
     tfplugin6::GetFunctions_Response* resp) {
+  const Ready& st = Get();
   RpcLog rpc_log("GetFunctions", "");
   auto* functions = resp->mutable_functions();
-  for (const auto& [name, f] : server_.functions()) {
+  for (const auto& [name, f] : st.server->functions()) {
     ToProto(f->signature(), &(*functions)[name]);
   }
   return grpc::Status::OK;
@@ -480,9 +510,10 @@ grpc::Status ProviderService::GetFunctions(
 grpc::Status ProviderService::CallFunction(
     grpc::ServerContext*, const tfplugin6::CallFunction_Request* req,
     tfplugin6::CallFunction_Response* resp) {
+  const Ready& st = Get();
   const std::string& name = req->name();
   RpcLog rpc_log("CallFunction", name);
-  const framework::Function* f = server_.FindFunction(name);
+  const framework::Function* f = st.server->FindFunction(name);
   std::vector<Value> args;
   if (f != nullptr) {
     const framework::FunctionSignature& sig = f->signature();
@@ -513,7 +544,7 @@ grpc::Status ProviderService::CallFunction(
       args.push_back(std::move(*v));
     }
   }
-  framework::FunctionResult r = server_.CallFunction(name, args);
+  framework::FunctionResult r = st.server->CallFunction(name, args);
   if (r.error) {
     auto* err = resp->mutable_error();
     err->set_text(r.error->text);
@@ -528,15 +559,16 @@ grpc::Status ProviderService::CallFunction(
 grpc::Status ProviderService::OpenEphemeralResource(
     grpc::ServerContext*, const tfplugin6::OpenEphemeralResource_Request* req,
     tfplugin6::OpenEphemeralResource_Response* resp) {
+  const Ready& st = Get();
   const std::string& type_name = req->type_name();
   RpcLog rpc_log("OpenEphemeralResource", type_name);
   Diagnostics diags;
-  const Type* type = FindType(ephemeral_types_, type_name);
+  const Type* type = FindType(st.ephemeral_types, type_name);
   if (type == nullptr) {
-    server_.FindEphemeralResource(type_name, diags);
+    st.server->FindEphemeralResource(type_name, diags);
   } else if (auto config = Decode("OpenEphemeralResource", type_name, "config",
                                   req->config(), *type, diags)) {
-    framework::OpenResponse r = server_.OpenEphemeralResource(
+    framework::OpenResponse r = st.server->OpenEphemeralResource(
         type_name, *config, FromProto(req->client_capabilities()));
     diags.Append(r.diags);
     if (!r.diags.HasError()) {
@@ -553,13 +585,14 @@ grpc::Status ProviderService::OpenEphemeralResource(
 grpc::Status ProviderService::RenewEphemeralResource(
     grpc::ServerContext*, const tfplugin6::RenewEphemeralResource_Request* req,
     tfplugin6::RenewEphemeralResource_Response* resp) {
+  const Ready& st = Get();
   const std::string& type_name = req->type_name();
   RpcLog rpc_log("RenewEphemeralResource", type_name);
   Diagnostics diags;
-  if (FindType(ephemeral_types_, type_name) == nullptr) {
-    server_.FindEphemeralResource(type_name, diags);
+  if (FindType(st.ephemeral_types, type_name) == nullptr) {
+    st.server->FindEphemeralResource(type_name, diags);
   } else {
-    framework::RenewResponse r = server_.RenewEphemeralResource(
+    framework::RenewResponse r = st.server->RenewEphemeralResource(
         type_name, OptionalBytes(req->has_private_(), req->private_()));
     diags.Append(r.diags);
     if (r.renew_at) SetTimestamp(*r.renew_at, resp->mutable_renew_at());
@@ -573,13 +606,14 @@ grpc::Status ProviderService::RenewEphemeralResource(
 grpc::Status ProviderService::CloseEphemeralResource(
     grpc::ServerContext*, const tfplugin6::CloseEphemeralResource_Request* req,
     tfplugin6::CloseEphemeralResource_Response* resp) {
+  const Ready& st = Get();
   const std::string& type_name = req->type_name();
   RpcLog rpc_log("CloseEphemeralResource", type_name);
   Diagnostics diags;
-  if (FindType(ephemeral_types_, type_name) == nullptr) {
-    server_.FindEphemeralResource(type_name, diags);
+  if (FindType(st.ephemeral_types, type_name) == nullptr) {
+    st.server->FindEphemeralResource(type_name, diags);
   } else {
-    framework::CloseResponse r = server_.CloseEphemeralResource(
+    framework::CloseResponse r = st.server->CloseEphemeralResource(
         type_name, OptionalBytes(req->has_private_(), req->private_()));
     diags.Append(r.diags);
   }
@@ -591,9 +625,10 @@ grpc::Status ProviderService::CloseEphemeralResource(
 grpc::Status ProviderService::StopProvider(
     grpc::ServerContext*, const tfplugin6::StopProvider_Request*,
     tfplugin6::StopProvider_Response* resp) {
+  const Ready& st = Get();
   RpcLog rpc_log("StopProvider", "");
   log::Info("StopProvider: cancelling in-flight work");
-  server_.Stop();
+  st.server->Stop();
   resp->set_error("");
   return grpc::Status::OK;
 }

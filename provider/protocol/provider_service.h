@@ -8,7 +8,7 @@
 //   flatmap-only state, MoveResourceState, which this provider does not
 //   support) are error diagnostics, or a FunctionError for CallFunction.
 // - Values are decoded with the schema's implied type (computed once, in
-//   the constructor) and answered as msgpack.
+//   the first rpc) and answered as msgpack.
 // - server_capabilities: plan_destroy, get_provider_schema_optional and
 //   move_resource_state are all false.
 // - StopProvider calls ProviderServer::Stop() and returns at once.
@@ -18,7 +18,9 @@
 #ifndef ENCORE_PROVIDER_PROTOCOL_PROVIDER_SERVICE_H_
 #define ENCORE_PROVIDER_PROTOCOL_PROVIDER_SERVICE_H_
 
+#include <future>
 #include <map>
+#include <mutex>
 #include <string>
 
 #include "provider/framework/provider_server.h"
@@ -32,6 +34,10 @@ class ProviderService final : public tfplugin6::Provider::Service {
  public:
   // `server` must outlive this service. `capture` may be disabled.
   ProviderService(framework::ProviderServer& server, Capture capture);
+  // The server is built elsewhere (on another thread, so the handshake
+  // need not wait for the provider's construction); every rpc waits for it.
+  ProviderService(std::shared_future<framework::ProviderServer*> server,
+                  Capture capture);
 
   grpc::Status GetMetadata(grpc::ServerContext*,
                            const tfplugin6::GetMetadataMsg_Request*,
@@ -105,13 +111,22 @@ class ProviderService final : public tfplugin6::Provider::Service {
                                       const values::Type& type,
                                       Diagnostics& diags);
 
-  framework::ProviderServer& server_;
+  // What every rpc needs, ready once the server is.
+  struct Ready {
+    framework::ProviderServer* server = nullptr;
+    std::string provider_name;  // "encore": the type name in capture files
+    values::Type provider_type;
+    std::map<std::string, values::Type> resource_types;
+    std::map<std::string, values::Type> data_source_types;
+    std::map<std::string, values::Type> ephemeral_types;
+  };
+  // Waits for the server, then computes the implied types (once).
+  const Ready& Get();
+
+  std::shared_future<framework::ProviderServer*> server_future_;
   Capture capture_;
-  std::string provider_name_;  // "encore": the type name in capture files
-  values::Type provider_type_;
-  std::map<std::string, values::Type> resource_types_;
-  std::map<std::string, values::Type> data_source_types_;
-  std::map<std::string, values::Type> ephemeral_types_;
+  std::once_flag ready_once_;
+  Ready ready_;
 };
 
 }  // namespace encore::protocol

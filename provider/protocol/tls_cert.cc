@@ -1,8 +1,15 @@
+// The key is made with OpenSSL's EC_KEY API, deprecated in OpenSSL 3 but
+// about 2 ms faster on a process's first use than EVP_EC_gen: a provider-
+// native key goes through the (slow to set up) encoder framework when the
+// certificate's public key and the key PEM are written. Startup is on
+// Terraform's critical path (4-5 launches per apply).
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "provider/protocol/tls_cert.h"
 
 #include <grpcpp/security/server_credentials.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -45,16 +52,31 @@ std::string BioContents(BIO* bio) {
   return std::string(data, static_cast<size_t>(len));
 }
 
-const char* CurveName(Curve c) {
+int CurveNid(Curve c) {
   switch (c) {
     case Curve::kP256:
-      return "P-256";
+      return NID_X9_62_prime256v1;
     case Curve::kP384:
-      return "P-384";
+      return NID_secp384r1;
     case Curve::kP521:
-      return "P-521";
+      return NID_secp521r1;
   }
-  return "P-256";
+  return NID_X9_62_prime256v1;
+}
+
+PKeyPtr GenerateEcKey(Curve curve) {
+  EC_KEY* ec = EC_KEY_new_by_curve_name(CurveNid(curve));
+  if (ec == nullptr) return nullptr;
+  if (EC_KEY_generate_key(ec) != 1) {
+    EC_KEY_free(ec);
+    return nullptr;
+  }
+  PKeyPtr key(EVP_PKEY_new());
+  if (!key || EVP_PKEY_assign_EC_KEY(key.get(), ec) != 1) {
+    EC_KEY_free(ec);
+    return nullptr;
+  }
+  return key;
 }
 
 const EVP_MD* DigestFor(Curve c) {
@@ -80,7 +102,7 @@ bool AddExt(X509* cert, int nid, const char* value) {
 }  // namespace
 
 StatusOr<SelfSignedCert> GenerateSelfSignedCert(const CertOptions& options) {
-  PKeyPtr key(EVP_EC_gen(CurveName(options.curve)));
+  PKeyPtr key = GenerateEcKey(options.curve);
   if (!key) return OpenSslError("generating the EC key");
 
   X509Ptr cert(X509_new());
