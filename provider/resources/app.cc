@@ -116,22 +116,9 @@ class AppResource : public framework::Resource {
 
   void Import(const framework::ImportRequest& req,
               framework::ImportResponse& resp) const override {
-    auto parts = resources::SplitImportId(req.id, 1, import_id_format());
-    if (!parts.ok()) {
-      resp.diags.AddError("Invalid import id", parts.status().message());
-      return;
-    }
-    const std::string& name = (*parts)[0];
-    if (!resources::FullMatch(name, resources::kAppNamePattern)) {
-      resp.diags.AddError(
-          "Invalid import id",
-          "The import id \"" + name + "\" is not an app name (" +
-              resources::kAppNameMeaning + "). Import with the app's name.");
-      return;
-    }
-    resp.state = resources::StubState(
-        schema().block,
-        {{"name", Value::String(name)}, {"id", Value::String(name)}});
+    resources::ImportFromId(schema().block, req.id,
+                            {resources::AppNamePart("name")},
+                            import_id_format(), "shop", resp);
   }
 };
 

@@ -69,6 +69,42 @@ StatusOr<std::vector<std::string>> SplitImportId(std::string_view id,
   return out;
 }
 
+ImportIdPart AppNamePart(std::string attribute) {
+  return {std::move(attribute), kAppNamePattern,
+          std::string("an app name (") + kAppNameMeaning + ")"};
+}
+
+ImportIdPart EnvNamePart(std::string attribute) {
+  return {std::move(attribute), kEnvNamePattern,
+          std::string("an environment name (") + kEnvNameMeaning + ")"};
+}
+
+void ImportFromId(const framework::Block& block, const std::string& id,
+                  const std::vector<ImportIdPart>& parts,
+                  std::string_view format, std::string_view example,
+                  framework::ImportResponse& resp) {
+  auto split = SplitImportId(id, parts.size(), format);
+  if (!split.ok()) {
+    resp.diags.AddError("Invalid import id", split.status().message());
+    return;
+  }
+  std::map<std::string, Value> attrs;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string& text = (*split)[i];
+    if (!FullMatch(text, parts[i].pattern)) {
+      resp.diags.AddError("Invalid import id",
+                          "In the import id \"" + id + "\", \"" + text +
+                              "\" is not " + parts[i].meaning + ". Use " +
+                              std::string(format) + ", for example " +
+                              std::string(example) + ".");
+      return;
+    }
+    attrs[parts[i].attribute] = Value::String(text);
+  }
+  attrs["id"] = Value::String(id);
+  resp.state = StubState(block, std::move(attrs));
+}
+
 std::string QuotedList(const std::vector<std::string>& items,
                        std::string_view conjunction) {
   std::string out;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "provider/core/status.h"
+#include "provider/framework/resource.h"
 #include "provider/framework/schema.h"
 #include "provider/values/value.h"
 
@@ -44,6 +45,27 @@ bool IsPreviewEnvName(std::string_view name);
 StatusOr<std::vector<std::string>> SplitImportId(std::string_view id,
                                                  size_t parts,
                                                  std::string_view format);
+
+// One '/'-separated part of an import id: the attribute it fills, the regex
+// it must match fully, and what fits in words ("an app name (...)").
+struct ImportIdPart {
+  std::string attribute;
+  std::string pattern;
+  std::string meaning;
+};
+
+// Every resource's import: parses `id` part by part per `parts` into a stub
+// state of `block` (each part's attribute, and `id` = the whole id). On a
+// bad id, one "Invalid import id" error naming the bad part, what fits, the
+// `format` ("APP/ENV") and an `example` ("shop/pr:12").
+// The app-name and environment-name parts, filling `attribute`.
+ImportIdPart AppNamePart(std::string attribute);
+ImportIdPart EnvNamePart(std::string attribute);
+
+void ImportFromId(const framework::Block& block, const std::string& id,
+                  const std::vector<ImportIdPart>& parts,
+                  std::string_view format, std::string_view example,
+                  framework::ImportResponse& resp);
 
 // "a", "b" or "c" (each quoted), for messages.
 std::string QuotedList(const std::vector<std::string>& items,

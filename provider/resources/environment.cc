@@ -632,33 +632,10 @@ class EnvironmentResource : public framework::Resource {
 
   void Import(const framework::ImportRequest& req,
               framework::ImportResponse& resp) const override {
-    auto parts = resources::SplitImportId(req.id, 2, import_id_format());
-    if (!parts.ok()) {
-      resp.diags.AddError("Invalid import id", parts.status().message());
-      return;
-    }
-    const std::string& app = (*parts)[0];
-    const std::string& env = (*parts)[1];
-    if (!resources::FullMatch(app, resources::kAppNamePattern)) {
-      resp.diags.AddError("Invalid import id",
-                          "In the import id \"" + req.id + "\", \"" + app +
-                              "\" is not an app name (" +
-                              resources::kAppNameMeaning +
-                              "). Use APP/ENV, for example shop/staging.");
-      return;
-    }
-    if (!resources::FullMatch(env, resources::kEnvNamePattern)) {
-      resp.diags.AddError("Invalid import id",
-                          "In the import id \"" + req.id + "\", \"" + env +
-                              "\" is not an environment name (" +
-                              resources::kEnvNameMeaning +
-                              "). Use APP/ENV, for example shop/pr:12.");
-      return;
-    }
-    resp.state =
-        resources::StubState(schema().block, {{"app", Value::String(app)},
-                                              {"name", Value::String(env)},
-                                              {"id", Value::String(req.id)}});
+    resources::ImportFromId(
+        schema().block, req.id,
+        {resources::AppNamePart("app"), resources::EnvNamePart("name")},
+        import_id_format(), "shop/pr:12", resp);
   }
 };
 

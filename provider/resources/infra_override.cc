@@ -158,36 +158,18 @@ class InfraOverrideResource : public framework::Resource {
 
   void Import(const framework::ImportRequest& req,
               framework::ImportResponse& resp) const override {
-    auto parts = resources::SplitImportId(req.id, 4, import_id_format());
-    if (!parts.ok()) {
-      resp.diags.AddError("Invalid import id", parts.status().message());
-      return;
+    std::string kinds;
+    for (const auto& k : resources::OverrideKinds()) {
+      kinds += (kinds.empty() ? "" : "|") + k;
     }
-    const auto& p = *parts;
-    std::string problem;
-    if (!resources::FullMatch(p[0], resources::kAppNamePattern)) {
-      problem = "\"" + p[0] + "\" is not an app name (" +
-                resources::kAppNameMeaning + ")";
-    } else if (!resources::FullMatch(p[1], resources::kEnvNamePattern)) {
-      problem = "\"" + p[1] + "\" is not an environment name (" +
-                resources::kEnvNameMeaning + ")";
-    } else if (!AllowedKeys().count(p[2])) {
-      problem = "\"" + p[2] + "\" is not a kind (use " +
-                QuotedList(resources::OverrideKinds()) + ")";
-    }
-    if (!problem.empty()) {
-      resp.diags.AddError("Invalid import id",
-                          "In the import id \"" + req.id + "\", " + problem +
-                              ". Use APP/ENV/KIND/NAME, for example "
-                              "shop/production/sql_database/orders.");
-      return;
-    }
-    resp.state = resources::StubState(schema().block,
-                                      {{"app", Value::String(p[0])},
-                                       {"environment", Value::String(p[1])},
-                                       {"kind", Value::String(p[2])},
-                                       {"name", Value::String(p[3])},
-                                       {"id", Value::String(req.id)}});
+    resources::ImportFromId(
+        schema().block, req.id,
+        {resources::AppNamePart("app"),
+         resources::EnvNamePart("environment"),
+         {"kind", "^(" + kinds + ")$",
+          "a kind (use " + QuotedList(resources::OverrideKinds()) + ")"},
+         {"name", "^.+$", "a name"}},
+        import_id_format(), "shop/production/sql_database/orders", resp);
   }
 };
 

@@ -65,22 +65,9 @@ class PrimaryEnvironmentResource : public framework::Resource {
 
   void Import(const framework::ImportRequest& req,
               framework::ImportResponse& resp) const override {
-    auto parts = resources::SplitImportId(req.id, 1, import_id_format());
-    if (!parts.ok()) {
-      resp.diags.AddError("Invalid import id", parts.status().message());
-      return;
-    }
-    const std::string& app = (*parts)[0];
-    if (!resources::FullMatch(app, resources::kAppNamePattern)) {
-      resp.diags.AddError("Invalid import id",
-                          "The import id \"" + app + "\" is not an app name (" +
-                              resources::kAppNameMeaning +
-                              "). Import with the app's name.");
-      return;
-    }
-    resp.state = resources::StubState(
-        schema().block,
-        {{"app", Value::String(app)}, {"id", Value::String(app)}});
+    resources::ImportFromId(schema().block, req.id,
+                            {resources::AppNamePart("app")}, import_id_format(),
+                            "shop", resp);
   }
 };
 

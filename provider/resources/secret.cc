@@ -164,34 +164,13 @@ class SecretResource : public framework::Resource {
 
   void Import(const framework::ImportRequest& req,
               framework::ImportResponse& resp) const override {
-    auto parts = resources::SplitImportId(req.id, 2, import_id_format());
-    if (!parts.ok()) {
-      resp.diags.AddError("Invalid import id", parts.status().message());
-      return;
-    }
-    const std::string& app = (*parts)[0];
-    const std::string& name = (*parts)[1];
-    if (!resources::FullMatch(app, resources::kAppNamePattern)) {
-      resp.diags.AddError("Invalid import id",
-                          "In the import id \"" + req.id + "\", \"" + app +
-                              "\" is not an app name (" +
-                              resources::kAppNameMeaning +
-                              "). Use APP/NAME, for example shop/StripeKey.");
-      return;
-    }
-    if (!resources::FullMatch(name, "^[A-Za-z][A-Za-z0-9_]*$")) {
-      resp.diags.AddError(
-          "Invalid import id",
-          "In the import id \"" + req.id + "\", \"" + name +
-              "\" is not a secret name (letters, digits and underscores, "
-              "starting with a letter). Use APP/NAME, for example "
-              "shop/StripeKey.");
-      return;
-    }
-    resp.state =
-        resources::StubState(schema().block, {{"app", Value::String(app)},
-                                              {"name", Value::String(name)},
-                                              {"id", Value::String(req.id)}});
+    resources::ImportFromId(
+        schema().block, req.id,
+        {resources::AppNamePart("app"),
+         {"name", "^[A-Za-z][A-Za-z0-9_]*$",
+          "a secret name (letters, digits and underscores, starting with a "
+          "letter)"}},
+        import_id_format(), "shop/StripeKey", resp);
   }
 };
 
