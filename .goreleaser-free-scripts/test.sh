@@ -20,6 +20,10 @@ cd "$ROOT"
 JOBS="${JOBS:-2}"
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 export CHECKPOINT_DISABLE=1
+# ccache: paths relative to the repo and no cwd in the hash, so a fresh clone
+# elsewhere (CI) reuses what an earlier run on this machine compiled.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 export CTEST_OUTPUT_ON_FAILURE=1
 export GTEST_COLOR=no
 

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -69,6 +70,9 @@ struct Capture {
   fs::path type_file;
   bool json;
 };
+
+// Test names and failure messages show the capture's name, not its bytes.
+void PrintTo(const Capture& c, std::ostream* os) { *os << c.name; }
 
 std::vector<Capture> FindCaptures() {
   std::vector<Capture> out;
