@@ -27,8 +27,10 @@ struct ClientCapabilities {
 struct CallContext {
   std::shared_ptr<const ConfiguredProvider> provider;  // null if unconfigured
   ClientCapabilities capabilities;
-  CancellationToken* cancel = nullptr;  // never null inside the server
-  std::string terraform_version;        // "1.11.4"; empty if unknown
+  // Fired by StopProvider for the calls in flight then; never null inside
+  // the server. Shared, so a call keeps its token after the server moves on.
+  std::shared_ptr<CancellationToken> cancel;
+  std::string terraform_version;  // "1.11.4"; empty if unknown
 };
 
 }  // namespace encore::framework

@@ -128,9 +128,9 @@ CallContext ProviderServer::Context(const ClientCapabilities& caps) const {
     std::lock_guard<std::mutex> lock(mu_);
     ctx.provider = configured_;
     ctx.terraform_version = terraform_version_;
+    ctx.cancel = cancel_;
   }
   ctx.capabilities = caps;
-  ctx.cancel = &cancel_;
   return ctx;
 }
 
@@ -150,6 +150,8 @@ Diagnostics ProviderServer::ConfigureProvider(
   std::lock_guard<std::mutex> lock(mu_);
   terraform_version_ = terraform_version;
   if (!diags.HasError()) configured_ = std::move(configured);
+  // A new command: work it starts is not cancelled by an earlier Stop.
+  if (cancel_->cancelled()) cancel_ = std::make_shared<CancellationToken>();
   return diags;
 }
 
@@ -385,6 +387,18 @@ FunctionResult ProviderServer::CallFunction(const std::string& name,
   return result;
 }
 
-void ProviderServer::Stop() { cancel_.Cancel(); }
+void ProviderServer::Stop() {
+  std::shared_ptr<CancellationToken> token;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    token = cancel_;
+  }
+  token->Cancel();
+}
+
+bool ProviderServer::stopped() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cancel_->cancelled();
+}
 
 }  // namespace encore::framework

@@ -3,7 +3,9 @@
 // the Provider and its lists, finds the resource by type name, runs the
 // generic validation and planning, dispatches apply to Create / Update /
 // Delete, and keeps the configured provider. Thread-safe: Terraform calls
-// concurrently. Stop() cancels in-flight work and returns at once.
+// concurrently. Stop() cancels in-flight work and returns at once; the next
+// ConfigureProvider starts afresh (a -debug provider outlives one Terraform
+// command, and a Ctrl-C in one must not cancel the next).
 #ifndef ENCORE_PROVIDER_FRAMEWORK_PROVIDER_SERVER_H_
 #define ENCORE_PROVIDER_FRAMEWORK_PROVIDER_SERVER_H_
 
@@ -100,7 +102,7 @@ class ProviderServer {
 
   // Cancels in-flight and later work; returns at once.
   void Stop();
-  bool stopped() const { return cancel_.cancelled(); }
+  bool stopped() const;
 
  private:
   CallContext Context(const ClientCapabilities& caps) const;
@@ -112,10 +114,11 @@ class ProviderServer {
       ephemeral_resources_;
   std::map<std::string, std::unique_ptr<Function>> functions_;
 
-  mutable std::mutex mu_;  // guards configured_ and terraform_version_
+  mutable std::mutex mu_;  // guards configured_, terraform_version_, cancel_
   std::shared_ptr<const ConfiguredProvider> configured_;
   std::string terraform_version_;
-  mutable CancellationToken cancel_;
+  std::shared_ptr<CancellationToken> cancel_ =
+      std::make_shared<CancellationToken>();
 };
 
 }  // namespace encore::framework

@@ -394,6 +394,30 @@ TEST_F(ProviderServerTest, StopCancelsInFlightCall) {
   EXPECT_EQ(r.diags.items()[0].summary, "Cancelled");
 }
 
+// A -debug provider serves several Terraform commands: a Ctrl-C (Stop) in
+// one must not cancel the work of the next, which starts with Configure.
+TEST_F(ProviderServerTest, ConfigureAfterStopStartsAfresh) {
+  server_.Stop();
+  ASSERT_TRUE(server_.stopped());
+  Diagnostics d = server_.ConfigureProvider(
+      Value::ObjectOf(server_.provider().schema().block.ImpliedType(), {}),
+      "1.11.4", ClientCapabilities{});
+  EXPECT_FALSE(d.HasError()) << d.ToString();
+  EXPECT_FALSE(server_.stopped());
+  const Value planned = Thing({{"name", Value::String("a")}});
+  std::future<void> started = log_->slow_started.get_future();
+  std::future<ApplyResponse> result = std::async(std::launch::async, [&] {
+    return server_.ApplyResourceChange("fake_slow", Value::Null(type_), planned,
+                                       planned, "");
+  });
+  ASSERT_EQ(started.wait_for(std::chrono::seconds(5)),
+            std::future_status::ready);
+  server_.Stop();
+  ASSERT_EQ(result.wait_for(std::chrono::seconds(5)),
+            std::future_status::ready);
+  EXPECT_TRUE(log_->slow_cancelled);
+}
+
 TEST_F(ProviderServerTest, CallFunction) {
   FunctionResult ok = server_.CallFunction("upper", {Value::String("abc")});
   EXPECT_FALSE(ok.error.has_value());

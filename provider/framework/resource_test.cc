@@ -2,6 +2,7 @@
 // current schema version.
 #include "provider/framework/resource.h"
 
+#include <memory>
 #include <gtest/gtest.h>
 
 namespace encore::framework {
@@ -25,8 +26,9 @@ class Env : public Resource {
 
 class ResourceDefaultsTest : public ::testing::Test {
  protected:
-  CancellationToken cancel_;
-  CallContext ctx_{nullptr, {}, &cancel_, "1.11.4"};
+  std::shared_ptr<CancellationToken> cancel_ =
+      std::make_shared<CancellationToken>();
+  CallContext ctx_{nullptr, {}, cancel_, "1.11.4"};
   Env env_;
   std::string empty_;
   Value null_ = Value::Null(env_.schema().block.ImpliedType());
