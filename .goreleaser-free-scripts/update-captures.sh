@@ -31,8 +31,8 @@ echo "update-captures: $(find "$TMP/raw" -name '*.type' | wc -l) values recorded
 
 # The set we keep: RPC-TYPE-FIELD prefixes (the first capture of each).
 KEEP=(
-  ValidateProviderConfig-provider-config
-  ConfigureProvider-provider-config
+  ValidateProviderConfig-encore-config
+  ConfigureProvider-encore-config
   ValidateResourceConfig-encore_app-config
   PlanResourceChange-encore_app-prior_state
   PlanResourceChange-encore_environment-config
