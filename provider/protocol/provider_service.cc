@@ -455,7 +455,7 @@ grpc::Status ProviderService::ImportResourceState(
 grpc::Status ProviderService::MoveResourceState(
     grpc::ServerContext*, const tfplugin6::MoveResourceState_Request* req,
     tfplugin6::MoveResourceState_Response* resp) {
-  const Ready& st = Get();
+  Get();  // waits for the provider, like every rpc
   RpcLog rpc_log("MoveResourceState", req->target_type_name());
   Diagnostics diags;
   diags.AddError(
