@@ -35,9 +35,16 @@ struct FunctionError {
   std::optional<int64_t> argument;  // 0-based index of the bad argument
 };
 
+// Either a value or an error (then `value` is not sent to Terraform).
 struct FunctionResult {
   Value value;
   std::optional<FunctionError> error;
+
+  static FunctionResult Ok(Value v) { return {std::move(v), std::nullopt}; }
+  // An error about argument `argument` (0-based).
+  static FunctionResult Fail(int64_t argument, std::string text) {
+    return {Value(), FunctionError{std::move(text), argument}};
+  }
 };
 
 class Function {

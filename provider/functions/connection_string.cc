@@ -14,7 +14,6 @@
 namespace encore::catalog {
 namespace {
 
-using framework::FunctionError;
 using framework::FunctionResult;
 using values::Type;
 using values::TypeKind;
@@ -22,19 +21,6 @@ using values::Value;
 
 constexpr char kShape[] =
     "db must be an object with host, port, database, user and password";
-
-FunctionResult Result(Value value) {
-  FunctionResult result;
-  result.value = std::move(value);
-  return result;
-}
-
-FunctionResult Error(std::string text) {
-  FunctionResult result;
-  result.value = Value::Unknown(Type::String());
-  result.error = FunctionError{std::move(text), 0};
-  return result;
-}
 
 // RFC 3986: everything but the unreserved characters is percent-encoded.
 std::string PercentEncode(const std::string& text) {
@@ -120,11 +106,14 @@ class ConnectionStringFunction final : public Function {
   FunctionResult Call(const framework::CallContext& ctx,
                       const std::vector<Value>& args) const override {
     const Value& db = args.at(0);
-    if (db.IsUnknown()) return Result(Value::Unknown(Type::String()));
-    if (db.IsNull()) return Error(std::string(kShape) + "; got null");
+    if (db.IsUnknown())
+      return FunctionResult::Ok(Value::Unknown(Type::String()));
+    if (db.IsNull())
+      return FunctionResult::Fail(0, std::string(kShape) + "; got null");
     TypeKind kind = db.type().kind();
     if (kind != TypeKind::kObject && kind != TypeKind::kMap) {
-      return Error(std::string(kShape) + "; got " + db.type().FriendlyName());
+      return FunctionResult::Fail(
+          0, std::string(kShape) + "; got " + db.type().FriendlyName());
     }
     const std::map<std::string, Value>& attrs = db.Entries();
     auto find = [&](const std::string& name) -> const Value* {
@@ -138,7 +127,7 @@ class ConnectionStringFunction final : public Function {
       if (v == nullptr || v->IsNull()) {
         missing.push_back(name);
       } else if (!v->IsWhollyKnown()) {
-        return Result(Value::Unknown(Type::String()));
+        return FunctionResult::Ok(Value::Unknown(Type::String()));
       }
     }
     if (!missing.empty()) {
@@ -146,7 +135,8 @@ class ConnectionStringFunction final : public Function {
       for (const std::string& m : missing) {
         list += (list.empty() ? "" : ", ") + m;
       }
-      return Error(std::string(kShape) + "; missing: " + list);
+      return FunctionResult::Fail(0,
+                                  std::string(kShape) + "; missing: " + list);
     }
 
     // Strings, each checked by name so the error says which.
@@ -154,8 +144,9 @@ class ConnectionStringFunction final : public Function {
                     std::string& out) -> std::optional<FunctionResult> {
       const Value& v = *find(name);
       if (v.type().kind() != TypeKind::kString) {
-        return Error("db." + name + " must be a string; got " +
-                     v.type().FriendlyName());
+        return FunctionResult::Fail(
+            0,
+            "db." + name + " must be a string; got " + v.type().FriendlyName());
       }
       out = v.AsString();
       return std::nullopt;
@@ -171,9 +162,12 @@ class ConnectionStringFunction final : public Function {
         !server_db->AsString().empty()) {
       database = server_db->AsString();
     }
-    if (host.empty()) return Error("db.host must not be empty");
-    if (user.empty()) return Error("db.user must not be empty");
-    if (database.empty()) return Error("db.database must not be empty");
+    if (host.empty())
+      return FunctionResult::Fail(0, "db.host must not be empty");
+    if (user.empty())
+      return FunctionResult::Fail(0, "db.user must not be empty");
+    if (database.empty())
+      return FunctionResult::Fail(0, "db.database must not be empty");
 
     std::optional<int64_t> port = PortOf(*find("port"));
     if (!port.has_value()) {
@@ -182,16 +176,18 @@ class ConnectionStringFunction final : public Function {
           p.type().kind() == TypeKind::kNumber   ? p.AsNumber().ToString()
           : p.type().kind() == TypeKind::kString ? "\"" + p.AsString() + "\""
                                                  : p.type().FriendlyName();
-      return Error("db.port must be a whole number from 1 to 65535; got " +
-                   got);
+      return FunctionResult::Fail(
+          0, "db.port must be a whole number from 1 to 65535; got " + got);
     }
 
     std::string sslmode;
     if (const Value* s = find("sslmode"); s != nullptr && !s->IsNull()) {
-      if (s->IsUnknown()) return Result(Value::Unknown(Type::String()));
+      if (s->IsUnknown())
+        return FunctionResult::Ok(Value::Unknown(Type::String()));
       if (s->type().kind() != TypeKind::kString) {
-        return Error("db.sslmode must be a string or null; got " +
-                     s->type().FriendlyName());
+        return FunctionResult::Fail(
+            0, "db.sslmode must be a string or null; got " +
+                   s->type().FriendlyName());
       }
       sslmode = s->AsString();
     }
@@ -201,7 +197,7 @@ class ConnectionStringFunction final : public Function {
     uri += "@" + UriHost(host) + ":" + std::to_string(*port) + "/" +
            PercentEncode(database);
     if (!sslmode.empty()) uri += "?sslmode=" + PercentEncode(sslmode);
-    return Result(Value::String(std::move(uri)));
+    return FunctionResult::Ok(Value::String(std::move(uri)));
   }
 
  private:

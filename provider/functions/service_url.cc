@@ -12,24 +12,10 @@
 namespace encore::catalog {
 namespace {
 
-using framework::FunctionError;
 using framework::FunctionResult;
 using values::Type;
 using values::TypeKind;
 using values::Value;
-
-FunctionResult Result(Value value) {
-  FunctionResult result;
-  result.value = std::move(value);
-  return result;
-}
-
-FunctionResult Error(int64_t argument, std::string text) {
-  FunctionResult result;
-  result.value = Value::Unknown(Type::String());
-  result.error = FunctionError{std::move(text), argument};
-  return result;
-}
 
 const Value* Find(const Value& object, const std::string& name) {
   const std::map<std::string, Value>& attrs = object.Entries();
@@ -98,11 +84,11 @@ class ServiceUrlFunction final : public Function {
     const Value& env = args.at(0);
     const Value& service = args.at(1);
     if (env.IsUnknown() || service.IsUnknown()) {
-      return Result(Value::Unknown(Type::String()));
+      return FunctionResult::Ok(Value::Unknown(Type::String()));
     }
     TypeKind kind = env.IsNull() ? TypeKind::kDynamic : env.type().kind();
     if (kind != TypeKind::kObject && kind != TypeKind::kMap) {
-      return Error(
+      return FunctionResult::Fail(
           0,
           "environment must be an encore_environment resource or "
           "data source (an object with a url attribute); got " +
@@ -110,9 +96,10 @@ class ServiceUrlFunction final : public Function {
     }
     const Value* url = Find(env, "url");
     if (url == nullptr) {
-      return Error(0,
-                   "environment must be an encore_environment resource or "
-                   "data source: the object has no url attribute");
+      return FunctionResult::Fail(
+          0,
+          "environment must be an encore_environment resource or "
+          "data source: the object has no url attribute");
     }
     std::string env_name = KnownString(Find(env, "id"));
     if (env_name.empty()) env_name = KnownString(Find(env, "name"));
@@ -120,17 +107,19 @@ class ServiceUrlFunction final : public Function {
                                          : "environment \"" + env_name + "\"";
     if (url->IsNull() || url->IsUnknown() ||
         (url->type().kind() == TypeKind::kString && url->AsString().empty())) {
-      return Error(0, which +
-                          " has no URL yet: apply it first (its url is "
-                          "set once the agent has reserved its gateway "
-                          "address)");
+      return FunctionResult::Fail(
+          0, which +
+                 " has no URL yet: apply it first (its url is "
+                 "set once the agent has reserved its gateway "
+                 "address)");
     }
     if (url->type().kind() != TypeKind::kString) {
-      return Error(0, "environment.url must be a string; got " +
-                          url->type().FriendlyName());
+      return FunctionResult::Fail(0, "environment.url must be a string; got " +
+                                         url->type().FriendlyName());
     }
     if (service.IsNull() || service.AsString().empty()) {
-      return Error(1, "service must be the name of one of the app's services");
+      return FunctionResult::Fail(
+          1, "service must be the name of one of the app's services");
     }
     const std::string& name = service.AsString();
 
@@ -140,13 +129,13 @@ class ServiceUrlFunction final : public Function {
       for (const std::string& s : services) {
         known += (known.empty() ? "" : ", ") + s;
       }
-      return Error(1, which + " has no service \"" + name +
-                          "\"; its services are: " + known);
+      return FunctionResult::Fail(1, which + " has no service \"" + name +
+                                         "\"; its services are: " + known);
     }
 
     std::string base = url->AsString();
     while (!base.empty() && base.back() == '/') base.pop_back();
-    return Result(Value::String(std::move(base)));
+    return FunctionResult::Ok(Value::String(std::move(base)));
   }
 
  private:
