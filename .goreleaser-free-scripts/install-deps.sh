@@ -9,6 +9,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libssl-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   clang libclang-rt-14-dev
+  libsqlite3-dev sqlite3
   jq unzip zip curl procps
 )
 

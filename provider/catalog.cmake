@@ -16,7 +16,7 @@ foreach(dir ${CATALOG_DIRS})
 endforeach()
 
 add_library(encore_catalog STATIC ${CATALOG_SRCS})
-target_link_libraries(encore_catalog PUBLIC encore_framework OpenSSL::Crypto)
+target_link_libraries(encore_catalog PUBLIC encore_framework encore_model OpenSSL::Crypto)
 
 if(CATALOG_TESTS)
   add_executable(catalog_unit_tests ${CATALOG_TESTS})

@@ -23,6 +23,9 @@ enum class StatusCode {
   kUnimplemented,
   kCancelled,
   kInternal,
+  kPermissionDenied,  // the caller's role may not do this
+  kUnauthenticated,   // no credentials, or unknown ones
+  kDeadlineExceeded,
 };
 
 class [[nodiscard]] Status {
@@ -43,6 +46,24 @@ class [[nodiscard]] Status {
   }
   static Status Internal(std::string m) {
     return {StatusCode::kInternal, std::move(m)};
+  }
+  static Status AlreadyExists(std::string m) {
+    return {StatusCode::kAlreadyExists, std::move(m)};
+  }
+  static Status FailedPrecondition(std::string m) {
+    return {StatusCode::kFailedPrecondition, std::move(m)};
+  }
+  static Status Aborted(std::string m) {
+    return {StatusCode::kAborted, std::move(m)};
+  }
+  static Status Unavailable(std::string m) {
+    return {StatusCode::kUnavailable, std::move(m)};
+  }
+  static Status PermissionDenied(std::string m) {
+    return {StatusCode::kPermissionDenied, std::move(m)};
+  }
+  static Status Unauthenticated(std::string m) {
+    return {StatusCode::kUnauthenticated, std::move(m)};
   }
 
   bool ok() const { return code_ == StatusCode::kOk; }

@@ -3,6 +3,8 @@
 // while Terraform runs, dropped on close). Never in plan or state.
 #include "provider/ephemeral/database_credentials.h"
 
+#include "model/duration.h"
+
 #include <memory>
 #include <string>
 
@@ -19,7 +21,7 @@ framework::ValueCheck TtlBetweenLimits() {
       [](const values::Value& value, const AttributePath& path,
          Diagnostics& diags) {
         const std::string& text = value.AsString();
-        std::optional<int64_t> seconds = framework::ParseDurationSeconds(text);
+        std::optional<int64_t> seconds = model::ParseDurationSeconds(text);
         if (!seconds.has_value()) {
           diags.AddAttributeError(
               path, "Invalid duration",

@@ -31,9 +31,6 @@ ValueCheck UniqueElements();
 // string value; the path points at the entry).
 ValueCheck MapKeys(ValueCheck key_check);
 
-// Parses a duration such as "1h30m" into seconds; nullopt if malformed.
-std::optional<int64_t> ParseDurationSeconds(std::string_view text);
-
 // Semantic equality of two strings holding JSON: equal when they parse to
 // equal documents (whitespace and object key order do not matter).
 bool JsonSemanticallyEqual(const Value& a, const Value& b);

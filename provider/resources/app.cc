@@ -6,7 +6,7 @@
 #include "provider/catalog.h"
 #include "provider/framework/checks.h"
 #include "provider/framework/resource.h"
-#include "provider/resources/app_model.h"
+#include "model/app_model.h"
 #include "provider/resources/common.h"
 
 namespace encore::catalog {
@@ -27,7 +27,7 @@ ValueCheck ValidAppModel() {
       "a JSON object following the application model (every reference "
       "resolves)",
       [](const Value& v, const AttributePath& path, Diagnostics& diags) {
-        auto model = resources::ParseAppModel(v.AsString());
+        auto model = model::ParseAppModel(v.AsString());
         if (!model.ok()) {
           diags.AddAttributeError(path, "Invalid application model",
                                   model.status().message());
@@ -99,14 +99,14 @@ class AppResource : public framework::Resource {
       plan = WithAttr(plan, "id", Value::String(*name));
     }
     if (auto text = KnownString(AttrOr(plan, "model"))) {
-      auto model = resources::ParseAppModel(*text);
+      auto model = model::ParseAppModel(*text);
       if (model.ok()) {
         std::vector<Value> services;
         for (const auto& svc : model->services) {
           services.push_back(Value::String(svc.name));
         }
         plan = WithAttr(plan, "model_hash",
-                        Value::String(resources::AppModelHash(*model)));
+                        Value::String(model::AppModelHash(*model)));
         plan = WithAttr(plan, "services",
                         Value::List(Type::String(), std::move(services)));
       }

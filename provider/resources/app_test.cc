@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "provider/catalog.h"
-#include "provider/resources/app_model.h"
+#include "model/app_model.h"
 #include "provider/resources/test_util.h"
 
 namespace encore::resources {
@@ -76,7 +76,7 @@ TEST_F(AppTest, PlanKnowsComputedValuesOnCreate) {
   EXPECT_FALSE(resp.diags.HasError());
   const Value& p = resp.planned_state;
   EXPECT_EQ(p.GetAttr("id"), S("shop"));
-  auto model = ParseAppModel(kModel);
+  auto model = model::ParseAppModel(kModel);
   ASSERT_TRUE(model.ok());
   EXPECT_EQ(p.GetAttr("model_hash"), S(AppModelHash(*model)));
   EXPECT_EQ(p.GetAttr("services"), StrList({"orders", "email"}));

@@ -105,19 +105,6 @@ void ImportFromId(const framework::Block& block, const std::string& id,
   resp.state = StubState(block, std::move(attrs));
 }
 
-std::string QuotedList(const std::vector<std::string>& items,
-                       std::string_view conjunction) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) {
-      out +=
-          (i + 1 == items.size()) ? " " + std::string(conjunction) + " " : ", ";
-    }
-    out += "\"" + items[i] + "\"";
-  }
-  return out;
-}
-
 std::optional<std::string> KnownString(const Value& v) {
   if (!v.IsKnown() || v.type() != Type::String()) return std::nullopt;
   return v.AsString();
@@ -148,20 +135,6 @@ Value StubState(const framework::Block& block,
     }
   }
   return Value::ObjectOf(block.ImpliedType(), std::move(attrs));
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         digest);
-  std::string hex;
-  hex.reserve(2 * SHA256_DIGEST_LENGTH);
-  char buf[3];
-  for (unsigned char b : digest) {
-    std::snprintf(buf, sizeof(buf), "%02x", b);
-    hex += buf;
-  }
-  return hex;
 }
 
 }  // namespace encore::resources

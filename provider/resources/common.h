@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "provider/core/status.h"
+#include "model/text.h"
 #include "provider/framework/resource.h"
 #include "provider/framework/schema.h"
 #include "provider/values/value.h"
@@ -68,8 +69,7 @@ void ImportFromId(const framework::Block& block, const std::string& id,
                   framework::ImportResponse& resp);
 
 // "a", "b" or "c" (each quoted), for messages.
-std::string QuotedList(const std::vector<std::string>& items,
-                       std::string_view conjunction = "or");
+using model::QuotedList;
 
 // The string in `v` if it is known and not null.
 std::optional<std::string> KnownString(const Value& v);
@@ -82,9 +82,6 @@ Value WithAttr(const Value& obj, const std::string& name, Value v);
 // everything else null.
 Value StubState(const framework::Block& block,
                 std::map<std::string, Value> attrs);
-
-// Lowercase hex SHA-256 of `data`.
-std::string Sha256Hex(std::string_view data);
 
 }  // namespace encore::resources
 

@@ -1,8 +1,8 @@
 // The application model (DESIGN §6): what an app's code declares, as the
 // JSON document `encore_app.model` holds. ParseAppModel is pure: it parses,
 // checks every field and every reference, and fills Encore's defaults.
-#ifndef ENCORE_PROVIDER_RESOURCES_APP_MODEL_H_
-#define ENCORE_PROVIDER_RESOURCES_APP_MODEL_H_
+#ifndef ENCORE_MODEL_APP_MODEL_H_
+#define ENCORE_MODEL_APP_MODEL_H_
 
 #include <cstdint>
 #include <string>
@@ -11,7 +11,7 @@
 
 #include "provider/core/status.h"
 
-namespace encore::resources {
+namespace encore::model {
 
 struct AppService {
   std::string name;
@@ -84,6 +84,6 @@ StatusOr<AppModel> ParseAppModel(std::string_view json);
 // Lowercase hex SHA-256 of model.canonical_json.
 std::string AppModelHash(const AppModel& model);
 
-}  // namespace encore::resources
+}  // namespace encore::model
 
-#endif  // ENCORE_PROVIDER_RESOURCES_APP_MODEL_H_
+#endif  // ENCORE_MODEL_APP_MODEL_H_

@@ -1,10 +1,10 @@
-#include "provider/resources/app_model.h"
+#include "model/app_model.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace encore::resources {
+namespace encore::model {
 namespace {
 
 constexpr char kDesignExample[] = R"json({
@@ -214,4 +214,4 @@ TEST(AppModelTest, ReportsEveryProblem) {
 }
 
 }  // namespace
-}  // namespace encore::resources
+}  // namespace encore::model

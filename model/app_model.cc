@@ -1,16 +1,34 @@
-#include "provider/resources/app_model.h"
+#include "model/app_model.h"
+
+#include <openssl/sha.h>
 
 #include <cctype>
+#include <cstdio>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
-#include "provider/framework/checks.h"
-#include "provider/resources/common.h"
+#include "model/duration.h"
+#include "model/text.h"
 
-namespace encore::resources {
+namespace encore::model {
 namespace {
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+         digest);
+  std::string hex;
+  hex.reserve(2 * SHA256_DIGEST_LENGTH);
+  char buf[3];
+  for (unsigned char b : digest) {
+    std::snprintf(buf, sizeof(buf), "%02x", b);
+    hex += buf;
+  }
+  return hex;
+}
+
 
 using nlohmann::json;
 
@@ -328,7 +346,7 @@ class Parser {
     const json& v = o[key];
     std::optional<int64_t> secs;
     if (v.is_string())
-      secs = framework::ParseDurationSeconds(v.get<std::string>());
+      secs = model::ParseDurationSeconds(v.get<std::string>());
     if (!secs.has_value() || *secs <= 0) {
       Error(at + ": \"" + key + "\" is " + v.dump() +
             ", not a positive duration; write a number with a unit, such "
@@ -456,4 +474,4 @@ std::string AppModelHash(const AppModel& model) {
   return Sha256Hex(model.canonical_json);
 }
 
-}  // namespace encore::resources
+}  // namespace encore::model
