@@ -10,7 +10,7 @@
 // "x-client"; `on_call` sees every finished call (rpc, request id,
 // status, milliseconds) so the caller can log it. gRPC errors come back as
 // Status with the agent's message; UNAVAILABLE ("agent not reachable at
-// ADDRESS: ...; start it with `encore-agent serve`") is retried with
+// ADDRESS (...); start it with `encore-agent serve`") is retried with
 // backoff for up to `retry_unavailable_ms` (a restarting agent), never
 // other codes. Thread-safe.
 #ifndef ENCORE_AGENT_API_AGENT_CLIENT_H_
