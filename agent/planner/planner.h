@@ -56,6 +56,11 @@ std::vector<model::Operation> DiffInfrastructure(
 // True when any operation is not a no-op.
 bool ChangesInfrastructure(const std::vector<model::Operation>& ops);
 
+// The deletion policy in force: the spec's, or by type when unset
+// ("retain" for production, "delete" otherwise). DiffInfrastructure and
+// TeardownOperations take this value (an empty policy retains).
+std::string EffectiveDeletionPolicy(const model::EnvironmentSpec& spec);
+
 // Deleting the whole environment: delete (or retain) every item.
 std::vector<model::Operation> TeardownOperations(
     const std::vector<model::InfraItem>& current,
