@@ -7,13 +7,26 @@
 //   store->Read([&](StoreTx& tx) -> Status { ... });   // a snapshot
 // Write commits when the callback returns OK and rolls back otherwise, so a
 // change, its change set and its audit entry land together or not at all.
-// Thread-safe: writes are serialised; reads may run alongside them.
+// Thread-safe: writes are serialised; reads may run alongside them (WAL:
+// a read never waits for a write and sees only committed data). A Read is
+// read-only (a write inside it fails); a Write nested in a Write on the
+// same thread is refused (kFailedPrecondition) rather than deadlocking.
+// Records may be read inside a Write and see the Write's own changes.
 //
 // Versions (etags): each versioned record starts at version 1; a Put with
 // expected_version 0 inserts (kAlreadyExists if the key exists), otherwise
 // it updates only if the stored version equals expected_version (kAborted
 // "stale version" if not; kNotFound if the record is gone) and bumps it.
-// Delete is compare-and-set the same way. Status fields of an environment
+// Delete is compare-and-set the same way (expected_version must equal the
+// stored version; 0 never matches). Messages:
+//   kNotFound      "<kind> <key> not found"
+//   kAlreadyExists "<kind> <key> exists already"
+//   kAborted       "<kind> <key> changed since it was read (version N, now M)"
+// with kind "app", "environment", "primary environment", "secret",
+// "infra override", "change set", "token" and key "app", "app/env",
+// "app/name", "app/env/kind/name", "cs-N", the token's name.
+// The store enforces no references between records (deleting an app
+// leaves its environments): that is the service's policy. Status fields of an environment
 // (status, url, infrastructure, pending change set, drift) are written with
 // PutEnvironmentStatus and never change the version.
 //
@@ -129,26 +142,32 @@ class StoreTx {
   virtual StatusOr<std::vector<model::ChangeSet>> ListChangeSets(
       const ChangeSetFilter& filter) = 0;
   // Moves a change set from `from_state` to cs.state, writing decided_by,
-  // reason and decided_at_ms; kAborted if its state is not `from_state`.
+  // reason and decided_at_ms (only those, by cs.id); kAborted "change set
+  // cs-N is <state>, not <from_state>" if its state is not `from_state`.
   virtual Status DecideChangeSet(const model::ChangeSet& cs,
                                  const std::string& from_state) = 0;
 
   // Audit log: append-only. Append fills seq, prev_hash and hash (see
-  // agent/store/audit_chain.h) and returns the entry as stored.
+  // agent/store/audit_chain.h) and returns the entry as stored; a time_ms
+  // of 0 is filled with the current time.
   virtual StatusOr<model::AuditEntry> AppendAudit(
       const model::AuditEntry& entry) = 0;
-  // Entries with seq > after_seq, oldest first, at most `limit`.
+  // Entries with seq > after_seq, oldest first, at most `limit` (<= 0: all).
   virtual StatusOr<std::vector<model::AuditEntry>> ListAudit(
       int64_t after_seq, int limit) = 0;
   virtual StatusOr<model::AuditVerification> VerifyAudit() = 0;
 
   // Tokens, stored by the hash of their secret (agent/crypto).
+  // kAlreadyExists if the name (or the secret hash) is taken.
   virtual Status InsertToken(const model::TokenInfo& token,
                              const std::string& secret_hash) = 0;
   // The active (not revoked) token whose secret hashes to `secret_hash`.
   virtual StatusOr<model::TokenInfo> FindToken(
       const std::string& secret_hash) = 0;
+  // kNotFound for an unknown name; kFailedPrecondition if revoked already.
+  // at_ms 0: now.
   virtual Status RevokeToken(const std::string& name, int64_t at_ms) = 0;
+  // All tokens, revoked ones included, by name.
   virtual StatusOr<std::vector<model::TokenInfo>> ListTokens() = 0;
 };
 
