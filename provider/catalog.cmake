@@ -16,7 +16,12 @@ foreach(dir ${CATALOG_DIRS})
 endforeach()
 
 add_library(encore_catalog STATIC ${CATALOG_SRCS})
-target_link_libraries(encore_catalog PUBLIC encore_framework encore_model OpenSSL::Crypto)
+# encore_agent_client is defined later (agent/api); CMake resolves it at
+# generate time.
+target_link_libraries(encore_catalog PUBLIC encore_framework encore_model
+                      encore_agent_client OpenSSL::Crypto)
+target_compile_definitions(encore_catalog PRIVATE
+                           ENCORE_VERSION="${ENCORE_VERSION}")
 
 if(CATALOG_TESTS)
   add_executable(catalog_unit_tests ${CATALOG_TESTS})

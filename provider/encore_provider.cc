@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "provider/catalog.h"
+#include "provider/config/agent_connection.h"
 #include "provider/config/provider_settings.h"
 #include "provider/framework/schema.h"
 
@@ -133,7 +134,22 @@ class EncoreProvider : public framework::Provider {
       }
     }
     if (diags.HasError()) return nullptr;
-    return std::make_shared<config::ConfiguredEncore>(std::move(settings));
+    // Open the client (no connection yet) only when the settings it needs
+    // are known; ClientOf reports the unknown ones otherwise.
+    std::shared_ptr<agent::AgentClient> client;
+    if (!settings.unknown.count("agent") && !settings.unknown.count("token") &&
+        !settings.unknown.count("ca_cert")) {
+      auto opened = config::OpenAgentClient(settings, config::ProcessEnv(),
+                                            geteuid());
+      if (!opened.ok()) {
+        diags.AddAttributeError(agent_path, "Cannot set up the agent client",
+                                opened.status().message());
+        return nullptr;
+      }
+      client = std::move(opened).value();
+    }
+    return std::make_shared<config::ConfiguredEncore>(std::move(settings),
+                                                      std::move(client));
   }
 
   std::vector<std::unique_ptr<framework::Resource>> Resources() const override {

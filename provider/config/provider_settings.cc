@@ -170,4 +170,33 @@ const ProviderSettings* SettingsOf(const framework::CallContext& ctx) {
   return c == nullptr ? nullptr : &c->settings();
 }
 
+std::shared_ptr<agent::AgentClient> ClientOf(const framework::CallContext& ctx,
+                                             Diagnostics& diags) {
+  const auto* c = dynamic_cast<const ConfiguredEncore*>(ctx.provider.get());
+  if (c == nullptr) {
+    diags.AddError(
+        "Provider not configured",
+        "The encore provider was not configured before this call, so it has "
+        "no agent to talk to. This is a bug in Terraform or the provider; "
+        "run the command again.");
+    return nullptr;
+  }
+  if (c->client() == nullptr) {
+    std::string names;
+    for (const auto& n : c->settings().unknown) {
+      names += (names.empty() ? "" : ", ") + n;
+    }
+    diags.AddError(
+        "Provider configuration not known yet",
+        "The encore provider's configuration depends on values known only "
+        "after apply (" +
+            names +
+            "), so the agent cannot be reached yet. Give those settings known "
+            "values (or ENCORE_AGENT / ENCORE_TOKEN / ENCORE_CA_CERT), or "
+            "apply the resources they depend on first with -target.");
+    return nullptr;
+  }
+  return c->client();
+}
+
 }  // namespace encore::config

@@ -7,11 +7,14 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 
+#include "agent/api/agent_client.h"
+#include "provider/core/diagnostics.h"
 #include "provider/core/status.h"
 #include "provider/framework/call_context.h"
 #include "provider/values/value.h"
@@ -72,20 +75,32 @@ Status CheckAgentAddress(std::string_view address);
 ProviderSettings ResolveSettings(const values::Value& config,
                                  const EnvLookup& env, uid_t uid);
 
-// What ConfigureProvider hands to resources and data sources.
+// What ConfigureProvider hands to resources and data sources: the
+// settings and the agent client opened from them (agent_connection.h).
+// The client is null when the settings were not known yet (a plan whose
+// provider block depends on unknown values); opening it never connects.
 class ConfiguredEncore : public framework::ConfiguredProvider {
  public:
-  explicit ConfiguredEncore(ProviderSettings settings)
-      : settings_(std::move(settings)) {}
+  explicit ConfiguredEncore(ProviderSettings settings,
+                            std::shared_ptr<agent::AgentClient> client = {})
+      : settings_(std::move(settings)), client_(std::move(client)) {}
   const ProviderSettings& settings() const { return settings_; }
+  const std::shared_ptr<agent::AgentClient>& client() const { return client_; }
 
  private:
   ProviderSettings settings_;
+  std::shared_ptr<agent::AgentClient> client_;
 };
 
 // The settings of the configured provider in `ctx`; null before
 // ConfigureProvider (or if another ConfiguredProvider is there).
 const ProviderSettings* SettingsOf(const framework::CallContext& ctx);
+
+// The agent client of the configured provider in `ctx`. Null, with an
+// error diagnostic ("Provider not configured", or "Provider configuration
+// not known yet" when it depended on unknown values), when there is none.
+std::shared_ptr<agent::AgentClient> ClientOf(const framework::CallContext& ctx,
+                                             Diagnostics& diags);
 
 }  // namespace encore::config
 

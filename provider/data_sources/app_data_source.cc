@@ -3,11 +3,21 @@
 #include <string>
 
 #include "provider/catalog.h"
+#include "provider/data_sources/agent_lookup.h"
 #include "provider/data_sources/lookup_arguments.h"
+#include "provider/resources/agent_calls.h"
+#include "provider/config/provider_settings.h"
+#include <algorithm>
+#include "model/text.h"
+#include <map>
+#include <vector>
 #include "provider/framework/checks.h"
 
 namespace encore::catalog {
 namespace {
+
+using values::Type;
+using values::Value;
 
 using data_sources::ComputedString;
 using data_sources::ComputedStringList;
@@ -33,7 +43,7 @@ framework::Schema MakeSchema() {
       "A hash of the model's canonical form; it changes whenever the model "
       "does."));
   schema.block.Add(ComputedStringList(
-      "services", "The names of the model's services, sorted."));
+      "services", "The names of the model's services, in model order."));
   return schema;
 }
 
@@ -41,6 +51,28 @@ class AppDataSource final : public DataSource {
  public:
   std::string type_name() const override { return "encore_app"; }
   const framework::Schema& schema() const override { return schema_; }
+
+  void Read(const framework::DataReadRequest& req,
+            framework::DataReadResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    std::string name = resources::AttrOr(req.config, "name").AsString();
+    auto app = client->GetApp(name);
+    if (!app.ok()) {
+      resources::AddAgentError(req.ctx, app.status(), "reading app " + name,
+                               resp.diags, AttributePath::Root("name"));
+      return;
+    }
+    std::vector<Value> services;
+    for (const auto& s : app->services) services.push_back(Value::String(s));
+    resp.state = Value::ObjectOf(
+        schema_.block.ImpliedType(),
+        {{"name", Value::String(app->name)},
+         {"id", Value::String(app->name)},
+         {"model", Value::String(app->model_json)},
+         {"model_hash", Value::String(app->model_hash)},
+         {"services", Value::List(Type::String(), std::move(services))}});
+  }
 
  private:
   framework::Schema schema_ = MakeSchema();

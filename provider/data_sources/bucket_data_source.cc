@@ -4,10 +4,18 @@
 #include <string>
 
 #include "provider/catalog.h"
+#include "provider/data_sources/agent_lookup.h"
 #include "provider/data_sources/lookup_arguments.h"
+#include "provider/resources/agent_calls.h"
+#include "model/text.h"
+#include <map>
+#include <vector>
 
 namespace encore::catalog {
 namespace {
+
+using values::Type;
+using values::Value;
 
 using data_sources::ComputedBool;
 using data_sources::ComputedString;
@@ -22,7 +30,7 @@ framework::Schema MakeSchema() {
       {
           ComputedString("path",
                          "The directory that holds the bucket's objects (local "
-                         "and encore clouds; null elsewhere)."),
+                         "and encore clouds; null elsewhere)." + std::string(data_sources::kUntilProvisioned)),
           ComputedBool("public",
                        "Whether the bucket's objects are readable by anyone."),
           ComputedBool(
@@ -30,7 +38,7 @@ framework::Schema MakeSchema() {
               "Whether the bucket keeps earlier versions of its objects."),
           ComputedString("base_url",
                          "The URL public objects are served from; null for "
-                         "private buckets."),
+                         "private buckets." + std::string(data_sources::kUntilProvisioned)),
           ComputedString("provider_id",
                          "The backend's own identifier for the bucket: the "
                          "directory, an S3 bucket ARN or a GCS bucket name."),
@@ -42,6 +50,24 @@ class BucketDataSource final : public DataSource {
  public:
   std::string type_name() const override { return "encore_bucket"; }
   const framework::Schema& schema() const override { return schema_; }
+
+  void Read(const framework::DataReadRequest& req,
+            framework::DataReadResponse& resp) const override {
+    auto l = data_sources::StartLookup(req, "bucket", resp.diags);
+    if (!l) return;
+    auto model = data_sources::AppModelOf(req.ctx, *l->client, l->env.spec.app,
+                                          resp.diags);
+    if (!model) return;
+    std::map<std::string, Value> facts;
+    for (const auto& b : model->buckets) {
+      if (b.name == l->name) {
+        facts["public"] = Value::Bool(b.is_public);
+        facts["versioned"] = Value::Bool(b.versioned);
+      }
+    }
+    resp.state = data_sources::LookupState(schema_.block, l->env, "bucket",
+                                           l->name, l->item, std::move(facts));
+  }
 
  private:
   framework::Schema schema_ = MakeSchema();

@@ -3,10 +3,18 @@
 #include <string>
 
 #include "provider/catalog.h"
+#include "provider/data_sources/agent_lookup.h"
 #include "provider/data_sources/lookup_arguments.h"
+#include "provider/resources/agent_calls.h"
+#include "model/text.h"
+#include <map>
+#include <vector>
 
 namespace encore::catalog {
 namespace {
+
+using values::Type;
+using values::Value;
 
 using data_sources::ComputedNumber;
 using data_sources::ComputedString;
@@ -19,15 +27,15 @@ framework::Schema MakeSchema() {
       "redis-server; on AWS ElastiCache, on GCP Memorystore.",
       "cache",
       {
-          ComputedString("host", "The Redis server's host name or IP address."),
-          ComputedNumber("port", "The Redis server's port."),
-          ComputedString("address", "`host:port`, as Redis clients take it."),
+          ComputedString("host", "The Redis server's host name or IP address." + std::string(data_sources::kUntilProvisioned)),
+          ComputedNumber("port", "The Redis server's port." + std::string(data_sources::kUntilProvisioned)),
+          ComputedString("address", "`host:port`, as Redis clients take it." + std::string(data_sources::kUntilProvisioned)),
           ComputedString(
               "eviction_policy",
               "The eviction policy the model declares, e.g. `allkeys-lru`."),
           ComputedString("key_prefix",
                          "The prefix the app's keys carry; null when the cache "
-                         "has its server to itself."),
+                         "has its server to itself." + std::string(data_sources::kUntilProvisioned)),
           ComputedString(
               "provider_id",
               "The backend's own identifier for the cache: the redis-server's "
@@ -40,6 +48,23 @@ class CacheDataSource final : public DataSource {
  public:
   std::string type_name() const override { return "encore_cache"; }
   const framework::Schema& schema() const override { return schema_; }
+
+  void Read(const framework::DataReadRequest& req,
+            framework::DataReadResponse& resp) const override {
+    auto l = data_sources::StartLookup(req, "cache", resp.diags);
+    if (!l) return;
+    auto model = data_sources::AppModelOf(req.ctx, *l->client, l->env.spec.app,
+                                          resp.diags);
+    if (!model) return;
+    std::map<std::string, Value> facts;
+    for (const auto& c : model->caches) {
+      if (c.name == l->name) {
+        facts["eviction_policy"] = Value::String(c.eviction_policy);
+      }
+    }
+    resp.state = data_sources::LookupState(schema_.block, l->env, "cache",
+                                           l->name, l->item, std::move(facts));
+  }
 
  private:
   framework::Schema schema_ = MakeSchema();

@@ -4,10 +4,18 @@
 #include <string>
 
 #include "provider/catalog.h"
+#include "provider/data_sources/agent_lookup.h"
 #include "provider/data_sources/lookup_arguments.h"
+#include "provider/resources/agent_calls.h"
+#include "model/text.h"
+#include <map>
+#include <vector>
 
 namespace encore::catalog {
 namespace {
+
+using values::Type;
+using values::Value;
 
 using data_sources::ComputedString;
 
@@ -35,6 +43,23 @@ class GatewayDataSource final : public DataSource {
  public:
   std::string type_name() const override { return "encore_gateway"; }
   const framework::Schema& schema() const override { return schema_; }
+
+  void Read(const framework::DataReadRequest& req,
+            framework::DataReadResponse& resp) const override {
+    auto l = data_sources::StartLookup(req, "gateway", resp.diags);
+    if (!l) return;
+    std::map<std::string, Value> facts;
+    const std::string& url = l->env.url;
+    if (!url.empty()) {
+      facts["url"] = Value::String(url);
+      size_t scheme = url.find("://");
+      std::string rest =
+          scheme == std::string::npos ? url : url.substr(scheme + 3);
+      facts["address"] = Value::String(rest.substr(0, rest.find('/')));
+    }
+    resp.state = data_sources::LookupState(schema_.block, l->env, "gateway",
+                                           l->name, l->item, std::move(facts));
+  }
 
  private:
   framework::Schema schema_ = MakeSchema();

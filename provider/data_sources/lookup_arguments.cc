@@ -70,6 +70,16 @@ Block LookupBlock(const std::string& description, const std::string& what,
   block.Add(EnvArgument());
   block.Add(NameArgument(what));
   for (Attribute& fact : facts) block.Add(std::move(fact));
+  block.Add(ComputedString(
+      "status",
+      "The item's status as the agent reports it: `planned` (local and "
+      "encore clouds, until the agent provisions it), `plan_only` (aws and "
+      "gcp, which the agent plans but does not execute yet), `ready`, ..."));
+  block.Add(ComputedStringList(
+      "planned_calls",
+      "The exact backend calls the agent will make (or made) for the item, "
+      "such as `CREATE DATABASE ...` or `rds:CreateDBInstance`; generated "
+      "passwords appear as `<generated>`."));
   return block;
 }
 

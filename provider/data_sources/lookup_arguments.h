@@ -38,7 +38,13 @@ framework::Attribute ComputedNumber(std::string name, std::string doc);
 framework::Attribute ComputedBool(std::string name, std::string doc);
 framework::Attribute ComputedStringList(std::string name, std::string doc);
 
-// A typed lookup's block: id, app, env, name, then `facts` (computed).
+// What the docs of a connection fact say until drivers provision real
+// infrastructure: such attributes are null for now, never invented.
+inline constexpr char kUntilProvisioned[] =
+    " Null until the agent provisions real infrastructure (local drivers).";
+
+// A typed lookup's block: id, app, env, name, then `facts` (computed),
+// then `status` and `planned_calls` (from the agent's infrastructure item).
 framework::Block LookupBlock(const std::string& description,
                              const std::string& what,
                              std::vector<framework::Attribute> facts);

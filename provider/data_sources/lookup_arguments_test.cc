@@ -89,7 +89,12 @@ TEST(LookupDataSourcesTest, SchemaHasSharedArgumentsAndFacts) {
                 framework::Presence::kOptionalComputed);
     }
     ASSERT_NE(b.FindAttribute("id"), nullptr);
-    EXPECT_EQ(b.attributes.size(), 4 + c.computed.size());
+    // + status and planned_calls, shared by every typed lookup.
+    EXPECT_EQ(b.attributes.size(), 6 + c.computed.size());
+    for (const char* shared : {"status", "planned_calls"}) {
+      ASSERT_NE(b.FindAttribute(shared), nullptr) << shared;
+      EXPECT_TRUE(b.FindAttribute(shared)->is_computed()) << shared;
+    }
     for (const std::string& name : c.computed) {
       const framework::Attribute* a = b.FindAttribute(name);
       ASSERT_NE(a, nullptr) << name;
@@ -147,15 +152,14 @@ TEST(LookupDataSourcesTest, UnknownArgumentsAreNotErrors) {
   EXPECT_FALSE(diags.HasError()) << diags.ToString();
 }
 
-TEST(LookupDataSourcesTest, ReadSaysNotAvailableYet) {
+TEST(LookupDataSourcesTest, ReadWithoutConfiguredProviderIsAnError) {
   std::unique_ptr<DataSource> ds = catalog::NewGatewayDataSource();
   framework::CallContext ctx;
   Value config = Config(*ds, {{"name", Value::String("api-gateway")}});
   framework::DataReadResponse resp;
   ds->Read(framework::DataReadRequest{ctx, config}, resp);
   ASSERT_TRUE(resp.diags.HasError());
-  EXPECT_NE(resp.diags.items()[0].summary.find("not available yet"),
-            std::string::npos);
+  EXPECT_EQ(resp.diags.items()[0].summary, "Provider not configured");
 }
 
 TEST(AppDataSourceTest, SchemaAndNameRule) {

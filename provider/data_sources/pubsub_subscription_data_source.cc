@@ -4,10 +4,18 @@
 #include <string>
 
 #include "provider/catalog.h"
+#include "provider/data_sources/agent_lookup.h"
 #include "provider/data_sources/lookup_arguments.h"
+#include "provider/resources/agent_calls.h"
+#include "model/text.h"
+#include <map>
+#include <vector>
 
 namespace encore::catalog {
 namespace {
+
+using values::Type;
+using values::Value;
 
 using data_sources::ComputedNumber;
 using data_sources::ComputedString;
@@ -24,10 +32,10 @@ framework::Schema MakeSchema() {
                          "The name of the topic the subscription reads."),
           ComputedString("stream",
                          "The JetStream stream the consumer reads (local and "
-                         "encore clouds; null elsewhere)."),
+                         "encore clouds; null elsewhere)." + std::string(data_sources::kUntilProvisioned)),
           ComputedString("consumer",
                          "The durable consumer's name (local and encore "
-                         "clouds; null elsewhere)."),
+                         "clouds; null elsewhere)." + std::string(data_sources::kUntilProvisioned)),
           ComputedString("ack_deadline",
                          "How long a delivery may stay unacknowledged before "
                          "it is retried, e.g. `30s`."),
@@ -36,7 +44,7 @@ framework::Schema MakeSchema() {
                          "to the dead-letter destination."),
           ComputedString("dead_letter",
                          "Where messages whose deliveries ran out go: locally "
-                         "the stream `<subscription>-dlq`."),
+                         "the stream `<subscription>-dlq`." + std::string(data_sources::kUntilProvisioned)),
           ComputedString(
               "provider_id",
               "The backend's own identifier for the subscription: the "
@@ -51,6 +59,28 @@ class PubsubSubscriptionDataSource final : public DataSource {
     return "encore_pubsub_subscription";
   }
   const framework::Schema& schema() const override { return schema_; }
+
+  void Read(const framework::DataReadRequest& req,
+            framework::DataReadResponse& resp) const override {
+    auto l =
+        data_sources::StartLookup(req, "pubsub_subscription", resp.diags);
+    if (!l) return;
+    auto model = data_sources::AppModelOf(req.ctx, *l->client, l->env.spec.app,
+                                          resp.diags);
+    if (!model) return;
+    std::map<std::string, Value> facts;
+    for (const auto& s : model->subscriptions) {
+      if (s.name == l->name) {
+        facts["topic"] = Value::String(s.topic);
+        facts["ack_deadline"] = Value::String(
+            resources::FormatDuration(s.ack_deadline_seconds));
+        facts["max_retries"] = Value::Int(s.max_retries);
+      }
+    }
+    resp.state = data_sources::LookupState(schema_.block, l->env,
+                                           "pubsub_subscription", l->name,
+                                           l->item, std::move(facts));
+  }
 
  private:
   framework::Schema schema_ = MakeSchema();

@@ -4,10 +4,18 @@
 #include <string>
 
 #include "provider/catalog.h"
+#include "provider/data_sources/agent_lookup.h"
 #include "provider/data_sources/lookup_arguments.h"
+#include "provider/resources/agent_calls.h"
+#include "model/text.h"
+#include <map>
+#include <vector>
 
 namespace encore::catalog {
 namespace {
+
+using values::Type;
+using values::Value;
 
 using data_sources::ComputedString;
 using data_sources::ComputedStringList;
@@ -22,10 +30,10 @@ framework::Schema MakeSchema() {
       {
           ComputedString("stream",
                          "The JetStream stream that holds the topic's messages "
-                         "(local and encore clouds; null elsewhere)."),
+                         "(local and encore clouds; null elsewhere)." + std::string(data_sources::kUntilProvisioned)),
           ComputedStringList("subjects",
                              "The subjects messages are published on (prefixed "
-                             "per environment on the hosted cloud)."),
+                             "per environment on the hosted cloud)." + std::string(data_sources::kUntilProvisioned)),
           ComputedString("delivery",
                          "The delivery guarantee the model declares: "
                          "`at-least-once` or `exactly-once`."),
@@ -34,7 +42,7 @@ framework::Schema MakeSchema() {
                          "when the topic is unordered."),
           ComputedString("server_url",
                          "The address of the NATS server to publish to (local "
-                         "and encore clouds; null elsewhere)."),
+                         "and encore clouds; null elsewhere)." + std::string(data_sources::kUntilProvisioned)),
           ComputedString(
               "provider_id",
               "The backend's own identifier for the topic: the stream name, an "
@@ -47,6 +55,27 @@ class PubsubTopicDataSource final : public DataSource {
  public:
   std::string type_name() const override { return "encore_pubsub_topic"; }
   const framework::Schema& schema() const override { return schema_; }
+
+  void Read(const framework::DataReadRequest& req,
+            framework::DataReadResponse& resp) const override {
+    auto l = data_sources::StartLookup(req, "pubsub_topic", resp.diags);
+    if (!l) return;
+    auto model = data_sources::AppModelOf(req.ctx, *l->client, l->env.spec.app,
+                                          resp.diags);
+    if (!model) return;
+    std::map<std::string, Value> facts;
+    for (const auto& t : model->topics) {
+      if (t.name == l->name) {
+        facts["delivery"] = Value::String(t.delivery);
+        facts["ordering_key"] = t.ordering_key.empty()
+                                    ? Value::Null(Type::String())
+                                    : Value::String(t.ordering_key);
+      }
+    }
+    resp.state = data_sources::LookupState(schema_.block, l->env,
+                                           "pubsub_topic", l->name, l->item,
+                                           std::move(facts));
+  }
 
  private:
   framework::Schema schema_ = MakeSchema();

@@ -3,10 +3,18 @@
 #include <string>
 
 #include "provider/catalog.h"
+#include "provider/data_sources/agent_lookup.h"
 #include "provider/data_sources/lookup_arguments.h"
+#include "provider/resources/agent_calls.h"
+#include "model/text.h"
+#include <map>
+#include <vector>
 
 namespace encore::catalog {
 namespace {
+
+using values::Type;
+using values::Value;
 
 using data_sources::ComputedString;
 using data_sources::ComputedStringList;
@@ -39,6 +47,46 @@ class ServiceDataSource final : public DataSource {
  public:
   std::string type_name() const override { return "encore_service"; }
   const framework::Schema& schema() const override { return schema_; }
+
+  void Read(const framework::DataReadRequest& req,
+            framework::DataReadResponse& resp) const override {
+    auto l = data_sources::StartLookup(req, "", resp.diags);
+    if (!l) return;
+    auto model = data_sources::AppModelOf(req.ctx, *l->client, l->env.spec.app,
+                                          resp.diags);
+    if (!model) return;
+    const model::AppService* service = nullptr;
+    std::vector<std::string> names;
+    for (const auto& s : model->services) {
+      names.push_back(s.name);
+      if (s.name == l->name) service = &s;
+    }
+    if (service == nullptr) {
+      resp.diags.AddAttributeError(
+          AttributePath::Root("name"), "Not found",
+          "App \"" + l->env.spec.app + "\" (environment " + l->env.spec.name +
+              ") has no service named \"" + l->name + "\"; " +
+              (names.empty() ? std::string("its model declares no services.")
+                             : "its services are " + model::QuotedList(names) +
+                                   "."));
+      return;
+    }
+    auto list = [](const std::vector<std::string>& items) {
+      std::vector<Value> out;
+      for (const auto& i : items) out.push_back(Value::String(i));
+      return Value::List(Type::String(), std::move(out));
+    };
+    std::map<std::string, Value> facts;
+    facts["base_url"] = l->env.url.empty() ? Value::Null(Type::String())
+                                           : Value::String(l->env.url);
+    facts["databases"] = list(service->databases);
+    facts["topics"] = list(service->publishes);
+    facts["caches"] = list(service->caches);
+    facts["buckets"] = list(service->buckets);
+    resp.state = data_sources::LookupState(
+        schema_.block, l->env, "service", l->name,
+        data_sources::ProcessOf(l->env, l->name), std::move(facts));
+  }
 
  private:
   framework::Schema schema_ = MakeSchema();

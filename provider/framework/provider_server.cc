@@ -196,6 +196,7 @@ PlanResponse ProviderServer::PlanResourceChange(
   const Block& block = r->schema().block;
   if (proposed_new_state.IsNull()) {  // destroy
     resp.planned_state = Value::Null(block.ImpliedType());
+    resp.planned_private = prior_private;  // Delete sends its version
     return resp;
   }
   ValidateWriteOnly(block, config, caps, resp.diags);

@@ -4,9 +4,11 @@
 #include <vector>
 
 #include "provider/catalog.h"
+#include "provider/config/provider_settings.h"
 #include "provider/framework/checks.h"
 #include "provider/framework/resource.h"
 #include "model/app_model.h"
+#include "provider/resources/agent_calls.h"
 #include "provider/resources/common.h"
 
 namespace encore::catalog {
@@ -21,6 +23,28 @@ using resources::KnownString;
 using resources::WithAttr;
 using values::Type;
 using values::Value;
+
+// The state for `app`, keeping `model_text` (the configuration's or the
+// prior state's text) when it means the same as the agent's canonical
+// JSON, so whitespace or key order never shows a diff.
+Value AppState(const framework::Block& block, const model::App& app,
+               const Value& model_text) {
+  Value agent_model = Value::String(app.model_json);
+  Value model = agent_model;
+  if (model_text.IsKnown() && !model_text.IsNull() &&
+      framework::JsonSemanticallyEqual(model_text, agent_model)) {
+    model = model_text;
+  }
+  std::vector<Value> services;
+  for (const auto& svc : app.services) services.push_back(Value::String(svc));
+  return Value::ObjectOf(
+      block.ImpliedType(),
+      {{"name", Value::String(app.name)},
+       {"model", model},
+       {"id", Value::String(app.name)},
+       {"model_hash", Value::String(app.model_hash)},
+       {"services", Value::List(Type::String(), std::move(services))}});
+}
 
 ValueCheck ValidAppModel() {
   return {
@@ -112,6 +136,95 @@ class AppResource : public framework::Resource {
       }
     }
     resp.planned_state = plan;
+  }
+
+  void Create(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    model::App app;
+    app.name = AttrOr(req.planned_state, "name").AsString();
+    app.model_json = AttrOr(req.planned_state, "model").AsString();
+    auto created = client->CreateApp(app);
+    if (!created.ok()) {
+      resources::AddAgentError(req.ctx, created.status(),
+                               "creating app " + app.name, resp.diags);
+      return;
+    }
+    resp.new_state = AppState(schema().block, *created,
+                              AttrOr(req.planned_state, "model"));
+    resp.private_data = resources::VersionPrivate(created->version);
+  }
+
+  void Read(const framework::ReadRequest& req,
+            framework::ReadResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    std::string name = AttrOr(req.current_state, "name").AsString();
+    auto app = client->GetApp(name);
+    if (!app.ok()) {
+      if (app.status().code() == StatusCode::kNotFound) {
+        resp.new_state = Value::Null(schema().block.ImpliedType());
+        return;
+      }
+      resources::AddAgentError(req.ctx, app.status(), "reading app " + name,
+                               resp.diags);
+      return;
+    }
+    resp.new_state =
+        AppState(schema().block, *app, AttrOr(req.current_state, "model"));
+    resp.private_data = resources::VersionPrivate(app->version);
+  }
+
+  void Update(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    model::App app;
+    app.name = AttrOr(req.planned_state, "name").AsString();
+    app.model_json = AttrOr(req.planned_state, "model").AsString();
+    int64_t version = resources::PrivateVersion(req.planned_private);
+    if (version == 0) {  // state written without private data
+      auto current = client->GetApp(app.name);
+      if (!current.ok()) {
+        resources::AddAgentError(req.ctx, current.status(),
+                                 "reading app " + app.name, resp.diags);
+        return;
+      }
+      version = current->version;
+    }
+    auto updated = client->UpdateApp(app, version, {"model"});
+    if (!updated.ok()) {
+      resources::AddAgentError(req.ctx, updated.status(),
+                               "updating app " + app.name, resp.diags,
+                               AttributePath::Root("model"));
+      return;
+    }
+    resp.new_state = AppState(schema().block, *updated,
+                              AttrOr(req.planned_state, "model"));
+    resp.private_data = resources::VersionPrivate(updated->version);
+  }
+
+  void Delete(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    std::string name = AttrOr(req.prior_state, "name").AsString();
+    int64_t version = resources::PrivateVersion(req.planned_private);
+    if (version == 0) {  // state written without private data
+      auto current = client->GetApp(name);
+      if (!current.ok()) {
+        if (current.status().code() == StatusCode::kNotFound) return;
+        resources::AddAgentError(req.ctx, current.status(),
+                                 "reading app " + name, resp.diags);
+        return;
+      }
+      version = current->version;
+    }
+    Status s = client->DeleteApp(name, version);
+    if (!s.ok() && s.code() != StatusCode::kNotFound) {
+      resources::AddAgentError(req.ctx, s, "deleting app " + name, resp.diags);
+    }
   }
 
   void Import(const framework::ImportRequest& req,

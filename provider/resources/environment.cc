@@ -7,9 +7,13 @@
 #include <vector>
 
 #include "provider/catalog.h"
+#include "provider/config/provider_settings.h"
+#include "provider/core/log.h"
 #include "provider/framework/checks.h"
 #include "provider/framework/resource.h"
+#include "provider/resources/agent_calls.h"
 #include "provider/resources/common.h"
+#include "provider/resources/environment_record.h"
 
 namespace encore::catalog {
 namespace {
@@ -630,12 +634,192 @@ class EnvironmentResource : public framework::Resource {
     resp.planned_state = plan;
   }
 
+  void Create(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    model::EnvironmentSpec spec = resources::SpecFromValue(req.planned_state);
+    SetWriteOnlyPassword(req.config, spec, /*send=*/true);
+    auto change = client->CreateEnvironment(spec);
+    if (!change.ok()) {
+      resources::AddAgentError(req.ctx, change.status(),
+                               "creating environment " + Id(spec), resp.diags);
+      return;
+    }
+    Finish(req, resp, *client, *change, "create");
+  }
+
+  void Read(const framework::ReadRequest& req,
+            framework::ReadResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    std::string app = AttrOr(req.current_state, "app").AsString();
+    std::string name = AttrOr(req.current_state, "name").AsString();
+    auto env = client->GetEnvironment(app, name);
+    if (!env.ok()) {
+      if (env.status().code() == StatusCode::kNotFound) {
+        resp.new_state = Value::Null(schema().block.ImpliedType());
+        return;
+      }
+      resources::AddAgentError(req.ctx, env.status(),
+                               "reading environment " + app + "/" + name,
+                               resp.diags);
+      return;
+    }
+    resources::EnvironmentPrivate written =
+        resources::ParseEnvironmentPrivate(req.private_data);
+    resp.new_state = resources::EnvironmentState(schema().block, *env,
+                                                 req.current_state, written);
+    // After an import nothing was written yet: the agent's fingerprint is
+    // the baseline later refreshes compare with.
+    if (!written.admin_password_fingerprint) {
+      written.admin_password_fingerprint = Fingerprint(*env);
+    }
+    resp.private_data = resources::EnvironmentPrivateJson(written);
+  }
+
+  void Update(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    model::EnvironmentSpec before = resources::SpecFromValue(req.prior_state);
+    model::EnvironmentSpec spec = resources::SpecFromValue(req.planned_state);
+    std::vector<std::string> mask = resources::ChangedFields(before, spec);
+    if (mask.empty()) {
+      // Only provider-side settings (timeouts) changed: nothing to send.
+      auto env = client->GetEnvironment(spec.app, spec.name);
+      if (!env.ok()) {
+        resources::AddAgentError(req.ctx, env.status(),
+                                 "reading environment " + Id(spec),
+                                 resp.diags);
+        return;
+      }
+      resp.new_state = resources::EnvironmentState(
+          schema().block, *env, req.planned_state,
+          resources::ParseEnvironmentPrivate(req.planned_private));
+      resp.private_data = req.planned_private;
+      return;
+    }
+    auto version = ParseVersion(AttrOr(req.prior_state, "version"));
+    if (!version) {
+      resp.diags.AddAttributeError(
+          kRoot.Attr("version"), "Unreadable environment version",
+          "The state's version is not a number. Run terraform refresh (or "
+          "terraform apply -refresh-only) and plan again.");
+      return;
+    }
+    bool wo_changed =
+        before.database && before.database->existing_server && spec.database &&
+        spec.database->existing_server &&
+        before.database->existing_server->admin_password_wo_version !=
+            spec.database->existing_server->admin_password_wo_version;
+    bool new_server = spec.database && spec.database->existing_server &&
+                      !(before.database && before.database->existing_server);
+    SetWriteOnlyPassword(req.config, spec, wo_changed || new_server);
+    log::Debug("updating environment",
+               {{"environment", Id(spec)}, {"fields", model::QuotedList(mask)}});
+    auto change = client->UpdateEnvironment(spec, *version, mask);
+    if (!change.ok()) {
+      resources::AddAgentError(req.ctx, change.status(),
+                               "updating environment " + Id(spec), resp.diags);
+      return;
+    }
+    Finish(req, resp, *client, *change, "update");
+  }
+
+  void Delete(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    std::string app = AttrOr(req.prior_state, "app").AsString();
+    std::string name = AttrOr(req.prior_state, "name").AsString();
+    auto version = ParseVersion(AttrOr(req.prior_state, "version"));
+    auto change =
+        client->DeleteEnvironment(app, name, version.value_or(0));
+    if (!change.ok()) {
+      if (change.status().code() == StatusCode::kNotFound) return;
+      resources::AddAgentError(req.ctx, change.status(),
+                               "deleting environment " + app + "/" + name,
+                               resp.diags);
+      return;
+    }
+    resources::WaitOptions wait;
+    wait.timeout_seconds =
+        resources::TimeoutSeconds(req.prior_state, "delete");
+    resources::WaitForChangeSet(*client, req.ctx, change->change_set, wait,
+                                resp.diags);
+  }
+
   void Import(const framework::ImportRequest& req,
               framework::ImportResponse& resp) const override {
     resources::ImportFromId(
         schema().block, req.id,
         {resources::AppNamePart("app"), resources::EnvNamePart("name")},
         import_id_format(), "shop/pr:12", resp);
+  }
+
+ private:
+  static std::string Id(const model::EnvironmentSpec& s) {
+    return s.app + "/" + s.name;
+  }
+
+  static std::optional<int64_t> ParseVersion(const Value& v) {
+    auto text = KnownString(v);
+    if (!text || text->empty() || text->size() > 18) return std::nullopt;
+    for (char c : *text) {
+      if (c < '0' || c > '9') return std::nullopt;
+    }
+    return std::stoll(*text);
+  }
+
+  static std::string Fingerprint(const model::Environment& env) {
+    if (env.spec.database && env.spec.database->existing_server) {
+      return env.spec.database->existing_server->admin_password_fingerprint;
+    }
+    return "";
+  }
+
+  // The write-only password is only in the configuration: sent on create
+  // and when admin_password_wo_version changed (or the server is new).
+  static void SetWriteOnlyPassword(const Value& config,
+                                   model::EnvironmentSpec& spec, bool send) {
+    if (!spec.database || !spec.database->existing_server) return;
+    auto& server = *spec.database->existing_server;
+    if (!server.admin_password.empty()) return;  // admin_password is set
+    auto wo = KnownString(
+        AttrOr(AttrOr(AttrOr(config, "database"), "existing_server"),
+               "admin_password_wo"));
+    if (wo && send) server.admin_password = *wo;
+  }
+
+  // After a create or update: wait for the change set's approval within
+  // the timeouts, then the state from the environment as the agent has it.
+  void Finish(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp, agent::AgentClient& client,
+              const model::EnvironmentChange& change, const char* op) const {
+    model::Environment env = change.environment;
+    if (change.change_set.state == "pending_approval") {
+      resources::WaitOptions wait;
+      wait.timeout_seconds = resources::TimeoutSeconds(req.planned_state, op);
+      if (!resources::WaitForChangeSet(client, req.ctx, change.change_set,
+                                       wait, resp.diags)) {
+        return;  // no new state: Terraform keeps the previous values
+      }
+      auto fresh = client.GetEnvironment(env.spec.app, env.spec.name);
+      if (!fresh.ok()) {
+        resources::AddAgentError(
+            req.ctx, fresh.status(),
+            "reading environment " + Id(env.spec) + " after approval",
+            resp.diags);
+        return;
+      }
+      env = std::move(fresh).value();
+    }
+    resources::EnvironmentPrivate written;
+    written.admin_password_fingerprint = Fingerprint(env);
+    resp.new_state = resources::EnvironmentState(
+        schema().block, env, req.planned_state, written);
+    resp.private_data = resources::EnvironmentPrivateJson(written);
   }
 };
 

@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "provider/catalog.h"
+#include "provider/config/provider_settings.h"
 #include "provider/framework/checks.h"
 #include "provider/framework/resource.h"
+#include "provider/resources/agent_calls.h"
 #include "provider/resources/common.h"
 
 namespace encore::catalog {
@@ -95,6 +97,39 @@ Schema MakeSchema() {
   return s;
 }
 
+std::string OverrideId(const model::InfraOverride& o) {
+  return o.app + "/" + o.environment + "/" + o.kind + "/" + o.name;
+}
+
+model::InfraOverride OverrideFrom(const Value& v) {
+  model::InfraOverride o;
+  o.app = AttrOr(v, "app").AsString();
+  o.environment = AttrOr(v, "environment").AsString();
+  o.kind = AttrOr(v, "kind").AsString();
+  o.name = AttrOr(v, "name").AsString();
+  Value settings = AttrOr(v, "settings");
+  if (settings.IsKnown()) {
+    for (const auto& [k, val] : settings.Entries()) {
+      if (val.IsKnown()) o.settings[k] = val.AsString();
+    }
+  }
+  return o;
+}
+
+Value OverrideState(const framework::Block& block,
+                    const model::InfraOverride& o) {
+  std::map<std::string, Value> settings;
+  for (const auto& [k, v] : o.settings) settings[k] = Value::String(v);
+  return Value::ObjectOf(
+      block.ImpliedType(),
+      {{"app", Value::String(o.app)},
+       {"environment", Value::String(o.environment)},
+       {"kind", Value::String(o.kind)},
+       {"name", Value::String(o.name)},
+       {"settings", Value::Map(Type::String(), std::move(settings))},
+       {"id", Value::String(OverrideId(o))}});
+}
+
 class InfraOverrideResource : public framework::Resource {
  public:
   std::string type_name() const override { return "encore_infra_override"; }
@@ -156,6 +191,82 @@ class InfraOverrideResource : public framework::Resource {
     resp.planned_state = WithAttr(plan, "id", Value::String(id));
   }
 
+  void Create(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    Put(req, resp, 0);
+  }
+
+  void Update(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    int64_t version = resources::PrivateVersion(req.planned_private);
+    if (version == 0) {  // state written without private data
+      auto client = config::ClientOf(req.ctx, resp.diags);
+      if (!client) return;
+      model::InfraOverride o = OverrideFrom(req.planned_state);
+      auto current =
+          client->GetInfraOverride(o.app, o.environment, o.kind, o.name);
+      if (current.ok()) version = current->version;
+    }
+    Put(req, resp, version);
+  }
+
+  void Read(const framework::ReadRequest& req,
+            framework::ReadResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    model::InfraOverride key = OverrideFrom(req.current_state);
+    auto o = client->GetInfraOverride(key.app, key.environment, key.kind,
+                                      key.name);
+    if (!o.ok()) {
+      if (o.status().code() == StatusCode::kNotFound) {
+        resp.new_state = Value::Null(schema().block.ImpliedType());
+        return;
+      }
+      resources::AddAgentError(req.ctx, o.status(),
+                               "reading infrastructure override " +
+                                   OverrideId(key),
+                               resp.diags);
+      return;
+    }
+    resp.new_state = OverrideState(schema().block, *o);
+    resp.private_data = resources::VersionPrivate(o->version);
+  }
+
+  void Delete(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    model::InfraOverride o = OverrideFrom(req.prior_state);
+    int64_t version = resources::PrivateVersion(req.planned_private);
+    if (version == 0) {
+      auto current =
+          client->GetInfraOverride(o.app, o.environment, o.kind, o.name);
+      if (!current.ok()) {
+        if (current.status().code() == StatusCode::kNotFound) return;
+        resources::AddAgentError(req.ctx, current.status(),
+                                 "reading infrastructure override " +
+                                     OverrideId(o),
+                                 resp.diags);
+        return;
+      }
+      version = current->version;
+    }
+    auto change = client->DeleteInfraOverride(o.app, o.environment, o.kind,
+                                              o.name, version);
+    if (!change.ok()) {
+      if (change.status().code() == StatusCode::kNotFound) return;
+      resources::AddAgentError(req.ctx, change.status(),
+                               "deleting infrastructure override " +
+                                   OverrideId(o),
+                               resp.diags);
+      return;
+    }
+    resources::WaitOptions wait;
+    wait.timeout_seconds = resources::kDefaultTimeoutSeconds;
+    resources::WaitForChangeSet(*client, req.ctx, change->change_set, wait,
+                                resp.diags);
+  }
+
   void Import(const framework::ImportRequest& req,
               framework::ImportResponse& resp) const override {
     std::string kinds;
@@ -170,6 +281,44 @@ class InfraOverrideResource : public framework::Resource {
           "a kind (use " + QuotedList(resources::OverrideKinds()) + ")"},
          {"name", "^.+$", "a name"}},
         import_id_format(), "shop/production/sql_database/orders", resp);
+  }
+
+ private:
+  void Put(const framework::ApplyRequest& req, framework::ApplyResponse& resp,
+           int64_t expected_version) const {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    model::InfraOverride o = OverrideFrom(req.planned_state);
+    auto change = client->PutInfraOverride(o, expected_version);
+    if (!change.ok()) {
+      resources::AddAgentError(req.ctx, change.status(),
+                               "writing infrastructure override " +
+                                   OverrideId(o),
+                               resp.diags, kRoot.Attr("settings"));
+      return;
+    }
+    resources::WaitOptions wait;
+    wait.timeout_seconds = resources::kDefaultTimeoutSeconds;
+    bool waited = change->change_set.state == "pending_approval";
+    if (!resources::WaitForChangeSet(*client, req.ctx, change->change_set,
+                                     wait, resp.diags)) {
+      return;  // the state keeps the previous values
+    }
+    model::InfraOverride record = change->override_record;
+    if (waited) {
+      auto fresh =
+          client->GetInfraOverride(o.app, o.environment, o.kind, o.name);
+      if (!fresh.ok()) {
+        resources::AddAgentError(req.ctx, fresh.status(),
+                                 "reading infrastructure override " +
+                                     OverrideId(o),
+                                 resp.diags);
+        return;
+      }
+      record = *fresh;
+    }
+    resp.new_state = OverrideState(schema().block, record);
+    resp.private_data = resources::VersionPrivate(record.version);
   }
 };
 

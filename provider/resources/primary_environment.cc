@@ -4,8 +4,10 @@
 #include <string>
 
 #include "provider/catalog.h"
+#include "provider/config/provider_settings.h"
 #include "provider/framework/checks.h"
 #include "provider/framework/resource.h"
+#include "provider/resources/agent_calls.h"
 #include "provider/resources/common.h"
 
 namespace encore::catalog {
@@ -43,6 +45,14 @@ Schema MakeSchema() {
   return s;
 }
 
+Value PrimaryState(const framework::Block& block,
+                   const model::PrimaryEnvironment& p) {
+  return Value::ObjectOf(block.ImpliedType(),
+                         {{"app", Value::String(p.app)},
+                          {"environment", Value::String(p.environment)},
+                          {"id", Value::String(p.app)}});
+}
+
 class PrimaryEnvironmentResource : public framework::Resource {
  public:
   std::string type_name() const override {
@@ -63,11 +73,96 @@ class PrimaryEnvironmentResource : public framework::Resource {
     }
   }
 
+  void Create(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    Set(req, resp, 0);
+  }
+
+  void Update(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    int64_t version = resources::PrivateVersion(req.planned_private);
+    if (version == 0) {  // state written without private data
+      auto client = config::ClientOf(req.ctx, resp.diags);
+      if (!client) return;
+      std::string app = AttrOr(req.planned_state, "app").AsString();
+      auto current = client->GetPrimaryEnvironment(app);
+      if (current.ok()) version = current->version;
+    }
+    Set(req, resp, version);
+  }
+
+  void Read(const framework::ReadRequest& req,
+            framework::ReadResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    std::string app = AttrOr(req.current_state, "app").AsString();
+    auto p = client->GetPrimaryEnvironment(app);
+    if (!p.ok()) {
+      if (p.status().code() == StatusCode::kNotFound) {
+        resp.new_state = Value::Null(schema().block.ImpliedType());
+        return;
+      }
+      resources::AddAgentError(req.ctx, p.status(),
+                               "reading the primary environment of app " + app,
+                               resp.diags);
+      return;
+    }
+    resp.new_state = PrimaryState(schema().block, *p);
+    resp.private_data = resources::VersionPrivate(p->version);
+  }
+
+  void Delete(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    std::string app = AttrOr(req.prior_state, "app").AsString();
+    int64_t version = resources::PrivateVersion(req.planned_private);
+    if (version == 0) {
+      auto current = client->GetPrimaryEnvironment(app);
+      if (!current.ok()) {
+        if (current.status().code() == StatusCode::kNotFound) return;
+        resources::AddAgentError(req.ctx, current.status(),
+                                 "reading the primary environment of app " +
+                                     app,
+                                 resp.diags);
+        return;
+      }
+      version = current->version;
+    }
+    Status s = client->DeletePrimaryEnvironment(app, version);
+    if (!s.ok() && s.code() != StatusCode::kNotFound) {
+      resources::AddAgentError(
+          req.ctx, s, "removing the primary environment of app " + app,
+          resp.diags);
+    }
+  }
+
   void Import(const framework::ImportRequest& req,
               framework::ImportResponse& resp) const override {
     resources::ImportFromId(schema().block, req.id,
                             {resources::AppNamePart("app")}, import_id_format(),
                             "shop", resp);
+  }
+
+ private:
+  void Set(const framework::ApplyRequest& req, framework::ApplyResponse& resp,
+           int64_t expected_version) const {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    model::PrimaryEnvironment p;
+    p.app = AttrOr(req.planned_state, "app").AsString();
+    p.environment = AttrOr(req.planned_state, "environment").AsString();
+    auto set = client->SetPrimaryEnvironment(p, expected_version);
+    if (!set.ok()) {
+      resources::AddAgentError(
+          req.ctx, set.status(),
+          "making " + p.environment + " the primary environment of app " +
+              p.app,
+          resp.diags, AttributePath::Root("environment"));
+      return;
+    }
+    resp.new_state = PrimaryState(schema().block, *set);
+    resp.private_data = resources::VersionPrivate(set->version);
   }
 };
 

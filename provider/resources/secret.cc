@@ -5,9 +5,12 @@
 #include <string>
 
 #include "provider/catalog.h"
+#include "provider/config/provider_settings.h"
 #include "provider/framework/checks.h"
 #include "provider/framework/resource.h"
+#include "provider/resources/agent_calls.h"
 #include "provider/resources/common.h"
+#include "provider/resources/secret_sync.h"
 
 namespace encore::catalog {
 namespace {
@@ -56,8 +59,9 @@ Schema MakeSchema() {
       "with a value per environment type or per named environment. The "
       "agent stores values encrypted and never returns them: it reports a "
       "fingerprint per key, so a value changed outside Terraform shows as a "
-      "diff. Import brings everything but the values: set `values` or "
-      "`values_wo` in the configuration and the next apply sends them.");
+      "diff (see `values_sync`). Import brings `app`, `name` and "
+      "`values_wo_version`, never the values: set `values` or `values_wo` "
+      "in the configuration and the next apply sends them.");
   s.block.Add(StringAttr("app")
                   .Required()
                   .RequiresReplace()
@@ -101,11 +105,20 @@ Schema MakeSchema() {
                        "allowed without it."));
   s.block.Add(
       StringAttr("id").Computed().UseStateForUnknown().Doc("`app/name`."));
-  s.block.Add(Attribute("fingerprints", Type::Map(Type::String()))
-                  .Computed()
-                  .Doc("A fingerprint per key of the values (an HMAC by the "
-                       "agent's key), as the agent reports them. A value "
-                       "changed outside Terraform changes its fingerprint."));
+  s.block.Add(
+      StringAttr("values_sync")
+          .Computed()
+          .Doc("Whether the agent holds the values this resource last "
+               "wrote: `in_sync`; `changed_outside_terraform` when a "
+               "refresh found that a value was changed, added or removed "
+               "outside Terraform (for example with the agent's CLI); "
+               "`imported` after an import, which cannot bring the values. "
+               "In the last two cases the next plan updates the secret "
+               "(this attribute back to `in_sync`) and the apply sends the "
+               "configured `values` or `values_wo` again. The agent reports "
+               "a fingerprint per key, never the values; the fingerprints "
+               "stay in the provider's private state, not here, because "
+               "equal fingerprints would show which keys share a value."));
   return s;
 }
 
@@ -151,6 +164,7 @@ class SecretResource : public framework::Resource {
     }
   }
 
+
   void ModifyPlan(const framework::PlanRequest& req,
                   framework::PlanResponse& resp) const override {
     if (!resp.planned_state.IsKnown()) return;
@@ -159,6 +173,92 @@ class SecretResource : public framework::Resource {
     if (app && name) {
       resp.planned_state =
           WithAttr(resp.planned_state, "id", Value::String(*app + "/" + *name));
+    }
+    // An apply always leaves the agent holding the configured values.
+    resp.planned_state = WithAttr(resp.planned_state, "values_sync",
+                                  Value::String(resources::kValuesInSync));
+  }
+
+  void Create(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    Put(req, resp, 0);
+  }
+
+  void Update(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    int64_t version = resources::PrivateVersion(req.planned_private);
+    if (version == 0) {  // state written without private data
+      auto client = config::ClientOf(req.ctx, resp.diags);
+      if (!client) return;
+      auto current =
+          client->GetSecret(AttrOr(req.planned_state, "app").AsString(),
+                            AttrOr(req.planned_state, "name").AsString());
+      if (current.ok()) version = current->version;
+    }
+    Put(req, resp, version);
+  }
+
+  void Read(const framework::ReadRequest& req,
+            framework::ReadResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    std::string app = AttrOr(req.current_state, "app").AsString();
+    std::string name = AttrOr(req.current_state, "name").AsString();
+    auto secret = client->GetSecret(app, name);
+    if (!secret.ok()) {
+      if (secret.status().code() == StatusCode::kNotFound) {
+        resp.new_state = Value::Null(schema().block.ImpliedType());
+        return;
+      }
+      resources::AddAgentError(req.ctx, secret.status(),
+                               "reading secret " + app + "/" + name,
+                               resp.diags);
+      return;
+    }
+    resources::SecretPrivate priv =
+        resources::ParseSecretPrivate(req.private_data);
+    Value state = req.current_state;
+    state = WithAttr(state, "app", Value::String(secret->app));
+    state = WithAttr(state, "name", Value::String(secret->name));
+    state = WithAttr(state, "id",
+                     Value::String(secret->app + "/" + secret->name));
+    state = WithAttr(state, "values_wo", Value::Null(values_map_type()));
+    if (AttrOr(state, "values_wo_version").IsNull() &&
+        secret->values_wo_version) {
+      state = WithAttr(state, "values_wo_version",
+                       Value::Int(*secret->values_wo_version));
+    }
+    state = WithAttr(state, "values_sync",
+                     Value::String(resources::ValuesSync(
+                         priv, secret->fingerprints)));
+    resp.new_state = state;
+    priv.version = secret->version;  // keep the fingerprints we wrote
+    resp.private_data = resources::SecretPrivateJson(priv);
+  }
+
+  void Delete(const framework::ApplyRequest& req,
+              framework::ApplyResponse& resp) const override {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    std::string app = AttrOr(req.prior_state, "app").AsString();
+    std::string name = AttrOr(req.prior_state, "name").AsString();
+    int64_t version = resources::PrivateVersion(req.planned_private);
+    if (version == 0) {
+      auto current = client->GetSecret(app, name);
+      if (!current.ok()) {
+        if (current.status().code() == StatusCode::kNotFound) return;
+        resources::AddAgentError(req.ctx, current.status(),
+                                 "reading secret " + app + "/" + name,
+                                 resp.diags);
+        return;
+      }
+      version = current->version;
+    }
+    Status s = client->DeleteSecret(app, name, version);
+    if (!s.ok() && s.code() != StatusCode::kNotFound) {
+      resources::AddAgentError(req.ctx, s,
+                               "deleting secret " + app + "/" + name,
+                               resp.diags);
     }
   }
 
@@ -171,6 +271,59 @@ class SecretResource : public framework::Resource {
           "a secret name (letters, digits and underscores, starting with a "
           "letter)"}},
         import_id_format(), "shop/StripeKey", resp);
+  }
+
+ private:
+  static Type values_map_type() { return Type::Map(Type::String()); }
+
+  // PutSecret with the configured values: `values` from the plan, or
+  // `values_wo` from the configuration (write-only values are only there).
+  void Put(const framework::ApplyRequest& req, framework::ApplyResponse& resp,
+           int64_t expected_version) const {
+    auto client = config::ClientOf(req.ctx, resp.diags);
+    if (!client) return;
+    model::Secret secret;
+    secret.app = AttrOr(req.planned_state, "app").AsString();
+    secret.name = AttrOr(req.planned_state, "name").AsString();
+    Value values = AttrOr(req.planned_state, "values");
+    if (values.IsNull()) values = AttrOr(req.config, "values_wo");
+    if (!values.IsKnown()) {
+      resp.diags.AddAttributeError(
+          kRoot.Attr("values_wo"), "Missing secret values",
+          "Neither values nor values_wo reached the provider at apply time. "
+          "With values_wo, run Terraform 1.11 or later.");
+      return;
+    }
+    for (const auto& [k, v] : values.Entries()) {
+      if (v.IsNull()) {
+        resp.diags.AddAttributeError(
+            kRoot.Attr("values").Key(k), "Null secret value",
+            "The value for \"" + k + "\" is null; give it a value or remove "
+            "the key.");
+        return;
+      }
+      secret.values[k] = v.AsString();
+    }
+    Value wo_version = AttrOr(req.planned_state, "values_wo_version");
+    if (wo_version.IsKnown()) {
+      secret.values_wo_version = wo_version.AsNumber().AsInt64();
+    }
+    auto put = client->PutSecret(secret, expected_version);
+    if (!put.ok()) {
+      resources::AddAgentError(
+          req.ctx, put.status(),
+          "writing secret " + secret.app + "/" + secret.name, resp.diags);
+      return;
+    }
+    Value state = req.planned_state;
+    state = WithAttr(state, "id",
+                     Value::String(secret.app + "/" + secret.name));
+    state = WithAttr(state, "values_wo", Value::Null(values_map_type()));
+    state = WithAttr(state, "values_sync",
+                     Value::String(resources::kValuesInSync));
+    resp.new_state = state;
+    resp.private_data = resources::SecretPrivateJson(
+        {put->version, put->fingerprints, true});
   }
 };
 
