@@ -146,8 +146,10 @@ class AgentProcessTest : public ::testing::Test {
     (void)!std::system(cmd.c_str());
   }
 
-  CliResult Cli(std::vector<std::string> args) {
-    std::vector<std::string> argv = {kBinary};
+  // Runs encore-agent with `args`, or (raw) `args` as the whole argv.
+  CliResult Cli(std::vector<std::string> args, bool raw = false) {
+    std::vector<std::string> argv;
+    if (!raw) argv.push_back(kBinary);
     for (auto& a : args) argv.push_back(a);
     Child c = Spawn(argv, AgentEnv(home_));
     CliResult r;
@@ -293,6 +295,7 @@ TEST_F(AgentProcessTest, RolesTokensAndApprovalThroughTheCli) {
   CliResult refused = As(member, {"approve", cs});
   EXPECT_EQ(refused.code, 2) << refused.out;
   ExpectOneErrorLine(refused);
+  EXPECT_NE(refused.err.find("member"), std::string::npos) << refused.err;
   CliResult approved = Admin({"approve", cs});
   EXPECT_EQ(approved.code, 0) << approved.err;
   EXPECT_NE(approved.out.find("approved"), std::string::npos);
@@ -324,6 +327,15 @@ TEST_F(AgentProcessTest, RolesTokensAndApprovalThroughTheCli) {
   EXPECT_EQ(got.out, "sk_1\n");
   CliResult got_member = As(member, {"secret", "get", "shop/stripe"});
   EXPECT_EQ(got_member.code, 2);
+  // KEY=- reads the value from stdin; the other keys stay.
+  CliResult piped = Cli({"/bin/sh", "-c",
+                         "printf 'sk_dev\\n' | \"$0\" --data-dir \"$1\" "
+                         "secret set shop/stripe development=-",
+                         kBinary, dir_},
+                        /*raw=*/true);
+  EXPECT_EQ(piped.code, 0) << piped.err;
+  CliResult both = Admin({"secret", "get", "shop/stripe"});
+  EXPECT_EQ(both.out, "development=sk_dev\nproduction=sk_1\n");
 
   // The log: one line per call with request id and caller; never a
   // token or a secret value.

@@ -1,7 +1,9 @@
 #include "agent/api/grpc_server.h"
 
 #include <grpcpp/grpcpp.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -77,6 +79,19 @@ bool GoodRequestId(std::string_view id) {
     if (!ok) return false;
   }
   return true;
+}
+
+// Whether something accepts connections on the unix socket at `path`.
+bool SocketIsLive(const std::string& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  bool live = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) ==
+              0;
+  ::close(fd);
+  return live;
 }
 
 std::string Metadata(const grpc::ServerContext* ctx, const char* key) {
@@ -514,7 +529,12 @@ StatusOr<std::unique_ptr<AgentGrpcServer>> AgentGrpcServer::Start(
             socket_path + " exists and is not a socket; remove it or pick "
                           "another --listen path");
       }
-      ::unlink(socket_path.c_str());  // stale: we hold the data dir lock
+      if (SocketIsLive(socket_path)) {
+        return Status::FailedPrecondition(
+            socket_path + " is in use by a running process (another agent?); "
+                          "stop it or pick another --listen path");
+      }
+      ::unlink(socket_path.c_str());  // stale: nobody listens on it
     }
     grpc_address = "unix:" + socket_path;
     client_address = "unix://" + socket_path;

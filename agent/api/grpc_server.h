@@ -33,8 +33,8 @@ namespace encore::agent {
 using LogSink = std::function<void(std::string_view line)>;
 
 struct ServerOptions {
-  // "unix:///abs/path.sock" (the socket file is made 0600; a stale file at
-  // the path is removed first) or "tcp://HOST:PORT" (TLS with the cert and
+  // "unix:///abs/path.sock" (the socket file is made 0600; a stale socket
+  // at the path is removed first, a live one is kFailedPrecondition) or "tcp://HOST:PORT" (TLS with the cert and
   // key below; PORT 0 picks a free port).
   std::string listen;
   std::string tls_cert_pem;

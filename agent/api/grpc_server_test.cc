@@ -229,3 +229,20 @@ TEST(LogLineTest, Format) {
 
 }  // namespace
 }  // namespace encore::agent
+
+namespace encore::agent {
+namespace {
+
+TEST_F(GrpcServerTest, ALiveSocketIsNotTakenOver) {
+  ServerOptions o;
+  o.listen = server_->client_address();
+  auto second = AgentGrpcServer::Start(service_.get(), o);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("in use"), std::string::npos);
+  // The first still serves.
+  EXPECT_TRUE(Client(admin_token_)->ListApps().ok());
+}
+
+}  // namespace
+}  // namespace encore::agent
