@@ -74,7 +74,7 @@ std::optional<model::Environment> ResolveEnvironment(
       env_path, "Environment not found",
       "App \"" + app + "\" has no environment \"" + env + "\"; " +
           (names.empty() ? std::string("it has no environments yet.")
-                         : "its environments are " + model::QuotedList(names) +
+                         : "its environments are " + model::QuotedList(names, "and") +
                                "."));
   return std::nullopt;
 }
@@ -116,7 +116,7 @@ const model::InfraItem* FindInfraItem(const model::Environment& env,
           (same_kind.empty()
                ? "it has no " + kind + " at all."
                : "its " + kind + " items are " +
-                     model::QuotedList(same_kind) + "."));
+                     model::QuotedList(same_kind, "and") + "."));
   return nullptr;
 }
 

@@ -67,7 +67,7 @@ class ServiceDataSource final : public DataSource {
           "App \"" + l->env.spec.app + "\" (environment " + l->env.spec.name +
               ") has no service named \"" + l->name + "\"; " +
               (names.empty() ? std::string("its model declares no services.")
-                             : "its services are " + model::QuotedList(names) +
+                             : "its services are " + model::QuotedList(names, "and") +
                                    "."));
       return;
     }
