@@ -160,7 +160,11 @@ NestedBlock DatabaseBlock() {
             .Optional()
             .Sensitive()
             .Doc("`admin_user`'s password, kept (sensitive) in state. Set "
-                 "exactly one of `admin_password` or `admin_password_wo`."));
+                 "exactly one of `admin_password` or `admin_password_wo`. "
+                 "The agent never returns it: after an import it is null in "
+                 "state and the next apply sends it; a password changed "
+                 "outside Terraform (its fingerprint changed) shows as a "
+                 "diff and the next apply sends the configured one again."));
   s.Add(StringAttr("admin_password_wo")
             .Optional()
             .Sensitive()
