@@ -635,6 +635,19 @@ class EnvironmentResource : public framework::Resource {
     cloud_default("compute", "platform", PlatformsFor(c));
     cloud_default("database", "provider", DatabaseProvidersFor(c));
 
+    // The generic plan keeps the prior computed values when nothing the
+    // configuration sets changed; a default filled in above (say
+    // deletion_policy back to its default after an out-of-band change) is
+    // a change too: what the agent computes is then known after apply.
+    if (req.prior_state.IsKnown() && ArgumentsDiffer(req.prior_state, plan)) {
+      for (const char* attr : {"status", "version", "infrastructure",
+                               "pending_change_set", "drift"}) {
+        plan = WithAttr(
+            plan, attr,
+            Value::Unknown(schema().block.FindAttribute(attr)->type));
+      }
+    }
+
     resp.planned_state = plan;
   }
 
@@ -763,6 +776,19 @@ class EnvironmentResource : public framework::Resource {
   }
 
  private:
+  // True when an argument or block (not a computed-only attribute) of
+  // `a` and `b` differs.
+  bool ArgumentsDiffer(const Value& a, const Value& b) const {
+    for (const auto& attr : schema().block.attributes) {
+      if (attr.presence == framework::Presence::kComputed) continue;
+      if (AttrOr(a, attr.name) != AttrOr(b, attr.name)) return true;
+    }
+    for (const auto& nb : schema().block.blocks) {
+      if (AttrOr(a, nb.type_name) != AttrOr(b, nb.type_name)) return true;
+    }
+    return false;
+  }
+
   static std::string Id(const model::EnvironmentSpec& s) {
     return s.app + "/" + s.name;
   }

@@ -230,6 +230,22 @@ TEST_F(EnvironmentLifecycleTest, OutOfBandChangeShowsOnRefresh) {
   EXPECT_EQ(read.new_state.GetAttr("infra_approval"), S("manual"));
 }
 
+TEST_F(EnvironmentLifecycleTest, DefaultRestoredAfterOutOfBandChangePlansNewVersion) {
+  auto created = Create(Config());
+  fake_->envs["shop/staging"].spec.deletion_policy = "retain";
+  fake_->envs["shop/staging"].version = 2;
+  auto read = Read(created.new_state, created.private_data);
+  // The config leaves deletion_policy to its default ("delete").
+  Value planned = Plan(*r_, read.new_state, Config()).planned_state;
+  EXPECT_EQ(planned.GetAttr("deletion_policy"), S("delete"));
+  EXPECT_TRUE(planned.GetAttr("version").IsUnknown());
+  EXPECT_TRUE(planned.GetAttr("status").IsUnknown());
+  // No change: the prior values stay.
+  Value same = Plan(*r_, created.new_state, Config(), created.new_state)
+                   .planned_state;
+  EXPECT_EQ(same, created.new_state);
+}
+
 TEST_F(EnvironmentLifecycleTest, GoneEnvironmentReadsAsNull) {
   auto created = Create(Config());
   fake_->envs.clear();
