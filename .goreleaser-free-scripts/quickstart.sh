@@ -3,13 +3,18 @@
 #
 #   bash .goreleaser-free-scripts/quickstart.sh
 #
-# Installs the Debian packages, builds the provider, points Terraform at it
-# with a dev_overrides CLI config (no `terraform init` needed), and runs
-# `terraform validate` and `terraform plan` of examples/quickstart: an app
-# with a local and a preview environment. Applying needs encore-agent, which
-# comes in a later release; until then the plan is the end of the road.
+# Installs the Debian packages, builds terraform-provider-encore and
+# encore-agent, starts the agent on a fresh data dir with its embedded
+# defaults (unix socket, admin token written to the data dir), points
+# Terraform at the provider with a dev_overrides CLI config (no `terraform
+# init` needed), applies examples/quickstart and prints what was created:
+# each environment's URL and status, and the infrastructure the agent
+# planned for it with the exact calls it will make.
 #
-# Environment: JOBS (default 2); QUICKSTART_DIR (default examples/quickstart).
+# The agent keeps running afterwards (its pid, data dir and how to stop it
+# are printed) so you can explore with `encore-agent env show shop/local`.
+# Environment: JOBS (default 2); QUICKSTART_DIR (default examples/quickstart);
+# QUICKSTART_STOP_AGENT=1 stops the agent at the end.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,20 +31,46 @@ command -v terraform >/dev/null || {
 }
 terraform version | head -n1
 
-step "Building terraform-provider-encore"
+step "Building terraform-provider-encore and encore-agent"
 cmake -S "$ROOT" -B "$ROOT/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-ninja -C "$ROOT/build" -j"$JOBS" terraform-provider-encore
+ninja -C "$ROOT/build" -j"$JOBS" terraform-provider-encore encore-agent
 BIN="$ROOT/build/bin/terraform-provider-encore"
+AGENT="$ROOT/build/bin/encore-agent"
 "$BIN" -version
+"$AGENT" --version
 
 [ -d "$EXAMPLE" ] && ls "$EXAMPLE"/*.tf >/dev/null 2>&1 || {
   echo "quickstart: no configuration in $EXAMPLE" >&2
   exit 1
 }
 
-step "Writing a Terraform CLI config with dev_overrides"
+step "Starting encore-agent with its embedded defaults"
+# No flags: the agent picks its default data dir ($XDG_STATE_HOME/encore-agent,
+# or /var/lib/encore-agent as root) and serves on agent.sock there; the
+# provider, configured with nothing, finds that socket and the admin token
+# the agent wrote beside it.
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/encore-quickstart.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
+unset ENCORE_AGENT ENCORE_TOKEN ENCORE_CA_CERT
+AGENT_PID=""
+if "$AGENT" info >/dev/null 2>&1; then
+  echo "    an encore-agent is already serving the default socket: using it"
+else
+  "$AGENT" serve >"$WORK/agent.log" 2>&1 &
+  AGENT_PID=$!
+  for _ in $(seq 1 200); do
+    "$AGENT" info >/dev/null 2>&1 && break
+    kill -0 "$AGENT_PID" 2>/dev/null || { cat "$WORK/agent.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  sed 's/^/    /' "$WORK/agent.log"
+fi
+"$AGENT" info | sed 's/^/    /'
+cli() { "$AGENT" "$@"; }
+if [ "${QUICKSTART_STOP_AGENT:-0}" = 1 ] && [ -n "$AGENT_PID" ]; then
+  trap 'kill "$AGENT_PID" 2>/dev/null; wait "$AGENT_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+fi
+
+step "Writing a Terraform CLI config with dev_overrides"
 RC="$ROOT/build/terraformrc"
 cat >"$RC" <<HCL
 # Terraform runs the provider from the build directory (no init needed).
@@ -60,24 +91,31 @@ export TF_IN_AUTOMATION=1
 # Work on a copy so the example directory stays clean.
 mkdir -p "$WORK/quickstart"
 cp -r "$EXAMPLE"/. "$WORK/quickstart/"
-rm -rf "$WORK/quickstart/.terraform" "$WORK/quickstart/.terraform.lock.hcl"
+rm -rf "$WORK/quickstart/.terraform" "$WORK/quickstart/.terraform.lock.hcl" "$WORK/quickstart"/*.tfstate*
 
-step "terraform validate (${EXAMPLE#"$ROOT"/})"
-terraform -chdir="$WORK/quickstart" validate -no-color
+step "terraform apply (${EXAMPLE#"$ROOT"/})"
+terraform -chdir="$WORK/quickstart" apply -no-color -input=false -auto-approve | tail -n 20
 
-step "terraform plan (${EXAMPLE#"$ROOT"/})"
-terraform -chdir="$WORK/quickstart" plan -no-color -input=false -out="$WORK/quickstart.tfplan" |
-  tee "$WORK/plan.out"
-terraform -chdir="$WORK/quickstart" show -json "$WORK/quickstart.tfplan" >"$WORK/plan.json"
+step "What was created"
+terraform -chdir="$WORK/quickstart" output -no-color
+echo
+cli env list --app shop
+for env in $(cli env list --app shop --json | jq -r '.[].spec.name'); do
+  echo
+  cli env show "shop/$env"
+done
 
-step "Plan summary"
-jq -r '.resource_changes[] | "  \(.change.actions | join(",")) \(.address)"' "$WORK/plan.json"
-grep -E '^Plan: ' "$WORK/plan.out" || true
+step "Plan after apply (expect no changes)"
+terraform -chdir="$WORK/quickstart" plan -no-color -input=false -detailed-exitcode | tail -n 3
+
 cat <<TXT
 
-The provider validated and planned the quick start. \`terraform apply\` needs
-encore-agent (coming in a later release); until then the provider answers
-apply with a clear error instead of pretending.
-To use the provider from your own directory (no terraform init needed):
+The agent keeps running${AGENT_PID:+ (pid $AGENT_PID)}; try:
   export TF_CLI_CONFIG_FILE=$RC
+  $AGENT env show shop/local                  # an environment, its planned calls
+  $AGENT audit                                # who changed what
+  terraform -chdir=$WORK/quickstart destroy   # remove it all
+  ${AGENT_PID:+kill $AGENT_PID                               # stop the agent}
+Environments get real local infrastructure (PostgreSQL, Redis, NATS) in the
+next release; today the agent records and shows the plan of every call.
 TXT

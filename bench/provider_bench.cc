@@ -37,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "goplugin/grpc_controller.grpc.pb.h"
 #include "provider/protocol/handshake.h"
 #include "provider/protocol/tls_cert.h"
@@ -47,27 +48,19 @@ extern char** environ;
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using encore::bench::Clock;
+using encore::bench::Die;
+using encore::bench::Max;
+using encore::bench::Median;
+using encore::bench::Min;
+using encore::bench::Ms;
+using encore::bench::Shell;
+using encore::bench::Split;
+using encore::bench::TerraformDataConfig;
+using encore::bench::WriteFile;
 using namespace std::chrono_literals;
 
-double Ms(Clock::duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-double Min(const std::vector<double>& v) {
-  return v.empty() ? 0 : *std::min_element(v.begin(), v.end());
-}
-double Max(const std::vector<double>& v) {
-  return v.empty() ? 0 : *std::max_element(v.begin(), v.end());
-}
-
-[[noreturn]] void Die(const std::string& msg) {
+(const std::string& msg) {
   std::fprintf(stderr, "provider_bench: %s\n", msg.c_str());
   std::exit(1);
 }
@@ -90,17 +83,6 @@ std::string Base64DecodeNoPad(const std::string& s) {
     }
   }
   return out;
-}
-
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    size_t i = s.find(sep, start);
-    out.push_back(s.substr(start, i - start));
-    if (i == std::string::npos) return out;
-    start = i + 1;
-  }
 }
 
 // ---- the provider as a child process ---------------------------------------
@@ -371,24 +353,6 @@ LaunchResult Launch(const std::string& provider,
 
 // ---- terraform plan ------------------------------------------------------------
 
-std::string Shell(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-void WriteFile(const fs::path& p, const std::string& text) {
-  std::ofstream out(p);
-  out << text;
-  if (!out) Die("cannot write " + p.string());
-}
-
 std::string EncoreConfig(int n) {
   std::ostringstream s;
   s << "terraform {\n  required_providers {\n    encore = { source = "
@@ -400,16 +364,6 @@ std::string EncoreConfig(int n) {
       << "  kind        = \"service\"\n"
       << "  name        = \"svc" << i << "\"\n"
       << "  settings    = { min_instances = \"1\", max_instances = \""
-      << (i % 10 + 1) << "\" }\n}\n";
-  }
-  return s.str();
-}
-
-std::string TerraformDataConfig(int n) {
-  std::ostringstream s;
-  for (int i = 0; i < n; ++i) {
-    s << "resource \"terraform_data\" \"r" << i << "\" {\n"
-      << "  input = { name = \"svc" << i << "\", max_instances = \""
       << (i % 10 + 1) << "\" }\n}\n";
   }
   return s.str();
@@ -488,6 +442,7 @@ double Mib(long kib) { return kib / 1024.0; }
 }  // namespace
 
 int main(int argc, char** argv) {
+  encore::bench::SetProgramName("provider_bench");
   signal(SIGPIPE, SIG_IGN);
   Options opt = ParseArgs(argc, argv);
   auto client = encore::protocol::GenerateSelfSignedCert(
