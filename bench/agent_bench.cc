@@ -122,7 +122,9 @@ pid_t StartAgent(const Options& o, const fs::path& dir) {
   if (pid == 0) {
     std::string log = (dir.parent_path() / "agent.log").string();
     FILE* f = std::freopen(log.c_str(), "w", stderr);
+    FILE* g = std::freopen(log.c_str(), "a", stdout);
     (void)f;
+    (void)g;
     execl(o.agent_bin.c_str(), o.agent_bin.c_str(), "serve", "--data-dir",
           dir.c_str(), static_cast<char*>(nullptr));
     _exit(127);
