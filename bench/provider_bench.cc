@@ -60,11 +60,6 @@ using encore::bench::TerraformDataConfig;
 using encore::bench::WriteFile;
 using namespace std::chrono_literals;
 
-(const std::string& msg) {
-  std::fprintf(stderr, "provider_bench: %s\n", msg.c_str());
-  std::exit(1);
-}
-
 std::string Base64DecodeNoPad(const std::string& s) {
   static const std::string kAlpha =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
