@@ -47,7 +47,11 @@ using model::Operation;
     if (!_st.ok()) return _st;         \
   } while (0)
 
-constexpr int kFirstPort = 4000;
+// Gateway ports (DESIGN §3: "the first local one on 4000, as Encore does"):
+// local environments count up from 4000, hosted (cloud "encore") ones from
+// 5000, so `encore run`'s usual address goes to a local environment.
+constexpr int kFirstLocalPort = 4000;
+constexpr int kFirstHostedPort = 5000;
 constexpr char kUrlPrefix[] = "http://127.0.0.1:";
 
 std::string EnvKey(const std::string& app, const std::string& env) {
@@ -303,7 +307,7 @@ struct AgentService::Impl {
     return r.ok() ? Status::Ok() : r.status();
   }
 
-  StatusOr<int> AllocatePort(StoreTx& tx, WriteCtx& ctx) {
+  StatusOr<int> AllocatePort(StoreTx& tx, WriteCtx& ctx, int first_port) {
     if (!ports_loaded) {
       auto all = tx.ListEnvironments("", "");
       if (!all.ok()) return all.status();
@@ -313,7 +317,7 @@ struct AgentService::Impl {
       }
       ports_loaded = true;
     }
-    for (int port = kFirstPort; port < 65536; ++port) {
+    for (int port = first_port; port < 65536; ++port) {
       bool used = (used_ports.count(port) && !ctx.remove.count(port)) ||
                   ctx.add.count(port);
       if (!used) {
@@ -321,7 +325,8 @@ struct AgentService::Impl {
         return port;
       }
     }
-    return Status::FailedPrecondition("no free gateway port from 4000 up");
+    return Status::FailedPrecondition("no free gateway port from " +
+                                      std::to_string(first_port) + " up");
   }
 
   // Seals a password given in `spec` (clearing it) or keeps the stored one.
@@ -479,7 +484,9 @@ struct AgentService::Impl {
     std::string url;
     if (cur.ok()) url = cur->env.url;
     if (RunsLocally(p.spec) && url.empty()) {
-      auto port = AllocatePort(tx, ctx);
+      auto port = AllocatePort(
+          tx, ctx,
+          p.spec.cloud == "local" ? kFirstLocalPort : kFirstHostedPort);
       if (!port.ok()) return port.status();
       url = kUrlPrefix + std::to_string(*port);
     }

@@ -276,12 +276,15 @@ TEST_F(ServiceTest, CloudEnvironmentsArePlanOnlyWithoutUrl) {
 
 TEST_F(ServiceTest, UrlPortsAllocatedLowestFreeAndReused) {
   EXPECT_EQ(MustCreate(Spec("a")).environment.url, "http://127.0.0.1:4000");
+  // Hosted environments count from 5000, so 4000 stays a local one's.
   EXPECT_EQ(MustCreate(Spec("b", "development", "encore")).environment.url,
-            "http://127.0.0.1:4001");
-  EXPECT_EQ(MustCreate(Spec("c")).environment.url, "http://127.0.0.1:4002");
+            "http://127.0.0.1:5000");
+  EXPECT_EQ(MustCreate(Spec("c")).environment.url, "http://127.0.0.1:4001");
+  EXPECT_EQ(MustCreate(Spec("b2", "development", "encore")).environment.url,
+            "http://127.0.0.1:5001");
   ASSERT_TRUE(svc_->DeleteEnvironment(kAdmin, "shop", "a", 1).ok());
   EXPECT_EQ(MustCreate(Spec("d")).environment.url, "http://127.0.0.1:4000");
-  EXPECT_EQ(MustCreate(Spec("e")).environment.url, "http://127.0.0.1:4003");
+  EXPECT_EQ(MustCreate(Spec("e")).environment.url, "http://127.0.0.1:4002");
 }
 
 // ---- roles ---------------------------------------------------------------------------

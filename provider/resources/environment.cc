@@ -304,8 +304,10 @@ Schema MakeSchema() {
   b.Add(StringAttr("id").Computed().UseStateForUnknown().Doc("`app/name`."));
   b.Add(StringAttr("url").Computed().UseStateForUnknown().Doc(
       "The environment's base URL. For `local` and `encore`: the gateway "
-      "address reserved for it, `http://127.0.0.1:PORT` (the first local "
-      "environment gets port 4000)."));
+      "address reserved for it, `http://127.0.0.1:PORT`: cloud `local` "
+      "environments get the lowest free port from 4000 (the first one gets "
+      "4000, as `encore run` uses), cloud `encore` ones from 5000. Null for "
+      "`aws` and `gcp` until the app is deployed there."));
   b.Add(StringAttr("status").Computed().Doc(
       "The environment's status as the agent reports it."));
   b.Add(StringAttr("version").Computed().Doc(

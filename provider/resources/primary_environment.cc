@@ -75,7 +75,7 @@ class PrimaryEnvironmentResource : public framework::Resource {
 
   void Create(const framework::ApplyRequest& req,
               framework::ApplyResponse& resp) const override {
-    Set(req, resp, 0);
+    Set(req, resp, 0, /*report_not_found=*/true);
   }
 
   void Update(const framework::ApplyRequest& req,
@@ -88,7 +88,13 @@ class PrimaryEnvironmentResource : public framework::Resource {
       auto current = client->GetPrimaryEnvironment(app);
       if (current.ok()) version = current->version;
     }
-    Set(req, resp, version);
+    // The agent drops the record when the environment it names is deleted
+    // (as happens when that environment is replaced earlier in this same
+    // apply): then set it afresh.
+    if (version != 0 && Set(req, resp, version, /*report_not_found=*/false)) {
+      return;
+    }
+    Set(req, resp, 0, /*report_not_found=*/true);
   }
 
   void Read(const framework::ReadRequest& req,
@@ -145,24 +151,30 @@ class PrimaryEnvironmentResource : public framework::Resource {
   }
 
  private:
-  void Set(const framework::ApplyRequest& req, framework::ApplyResponse& resp,
-           int64_t expected_version) const {
+  // Returns true when done (set, or an error reported); false only for a
+  // NotFound that `report_not_found` says to leave to the caller.
+  bool Set(const framework::ApplyRequest& req, framework::ApplyResponse& resp,
+           int64_t expected_version, bool report_not_found) const {
     auto client = config::ClientOf(req.ctx, resp.diags);
-    if (!client) return;
+    if (!client) return true;
     model::PrimaryEnvironment p;
     p.app = AttrOr(req.planned_state, "app").AsString();
     p.environment = AttrOr(req.planned_state, "environment").AsString();
     auto set = client->SetPrimaryEnvironment(p, expected_version);
     if (!set.ok()) {
+      if (!report_not_found && set.status().code() == StatusCode::kNotFound) {
+        return false;
+      }
       resources::AddAgentError(
           req.ctx, set.status(),
           "making " + p.environment + " the primary environment of app " +
               p.app,
           resp.diags, AttributePath::Root("environment"));
-      return;
+      return true;
     }
     resp.new_state = PrimaryState(schema().block, *set);
     resp.private_data = resources::VersionPrivate(set->version);
+    return true;
   }
 };
 
