@@ -117,6 +117,7 @@ std::string EnvName(int i) {
 }
 
 pid_t StartAgent(const Options& o, const fs::path& dir) {
+  std::fflush(stdout);
   pid_t pid = fork();
   if (pid < 0) Die("fork failed");
   if (pid == 0) {
