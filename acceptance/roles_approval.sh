@@ -43,6 +43,18 @@ HCL
   } >"$dir/main.tf"
 }
 
+# wait_pending_change_set: prints the id of the change set waiting for
+# approval once there is one (empty after 20 s).
+wait_pending_change_set() {
+  local cs="" i
+  for i in $(seq 1 200); do
+    cs="$(agent_json changeset list --state pending_approval 2>/dev/null | jq -r '.[0].id // empty' 2>/dev/null || true)"
+    [ -n "$cs" ] && break
+    sleep 0.1
+  done
+  echo "$cs"
+}
+
 D="$WORK/approve"
 write_env "$D" "2m" single
 
@@ -56,12 +68,7 @@ expect_contains "$D/viewer.out" "viewer" "viewer apply"
 log "manual approval: apply waits, a member cannot approve, an admin approves"
 ENCORE_TOKEN="$MEMBER" "$TERRAFORM" -chdir="$D" apply -no-color -input=false -auto-approve >"$D/apply.out" 2>&1 &
 apply_pid=$!
-cs=""
-for i in $(seq 1 200); do
-  cs="$(agent_json changeset list --state pending_approval 2>/dev/null | jq -r '.[0].id // empty' 2>/dev/null || true)"
-  [ -n "$cs" ] && break
-  sleep 0.1
-done
+cs="$(wait_pending_change_set)"
 [ -n "$cs" ] || { kill $apply_pid; die "no pending change set appeared: $(cat "$D/apply.out")"; }
 log "pending: $cs"
 agent changeset show "$cs" >"$WORK/cs.out" 2>&1 || fail "changeset show $cs"
@@ -81,12 +88,7 @@ log "reject: the apply fails and the state keeps the previous values"
 write_env "$D" "2m" per_service
 ENCORE_TOKEN="$MEMBER" "$TERRAFORM" -chdir="$D" apply -no-color -input=false -auto-approve >"$D/reject.out" 2>&1 &
 apply_pid=$!
-cs=""
-for i in $(seq 1 200); do
-  cs="$(agent_json changeset list --state pending_approval 2>/dev/null | jq -r '.[0].id // empty' 2>/dev/null || true)"
-  [ -n "$cs" ] && break
-  sleep 0.1
-done
+cs="$(wait_pending_change_set)"
 [ -n "$cs" ] || { kill $apply_pid; die "no pending change set for the update: $(cat "$D/reject.out")"; }
 agent reject "$cs" --reason "not this week" >/dev/null || fail "reject failed"
 if wait $apply_pid; then fail "apply succeeded although its change set was rejected"; fi

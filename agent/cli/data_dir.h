@@ -1,11 +1,5 @@
-// Where the agent keeps its data (DESIGN §4), and the files in it.
-//
-// The same rule as provider/config/provider_settings.h DefaultAgentDataDir
-// (kept apart because that one lives in the provider's encore_catalog
-// library, which the agent does not link; agent/cli/data_dir_test.cc pins
-// the rule): /var/lib/encore-agent for root; otherwise
-// $XDG_STATE_HOME/encore-agent (when absolute), else
-// $HOME/.local/state/encore-agent; empty when neither is set.
+// Where the agent keeps its data (DESIGN §4), and the files in it. The
+// default data dir's rule is model/agent_paths.h, shared with the provider.
 #ifndef ENCORE_AGENT_CLI_DATA_DIR_H_
 #define ENCORE_AGENT_CLI_DATA_DIR_H_
 
@@ -16,13 +10,16 @@
 #include <string>
 #include <string_view>
 
+#include "model/agent_paths.h"
+
 namespace encore::agent::cli {
 
-using EnvLookup =
-    std::function<std::optional<std::string>(std::string_view name)>;
-EnvLookup ProcessEnv();
+using model::EnvLookup;
+using model::ProcessEnv;
 
-std::string DefaultDataDir(const EnvLookup& env, uid_t uid);
+inline std::string DefaultDataDir(const EnvLookup& env, uid_t uid) {
+  return model::DefaultAgentDataDir(env, uid);
+}
 
 // The files in a data dir.
 inline std::string SocketPath(const std::string& dir) {

@@ -38,25 +38,6 @@ bool IsDigits(std::string_view s) {
 
 }  // namespace
 
-EnvLookup ProcessEnv() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* v = std::getenv(std::string(name).c_str());
-    if (v == nullptr) return std::nullopt;
-    return std::string(v);
-  };
-}
-
-std::string DefaultAgentDataDir(const EnvLookup& env, uid_t uid) {
-  if (uid == 0) return "/var/lib/encore-agent";
-  if (auto xdg = NonEmpty(env, "XDG_STATE_HOME"); xdg && (*xdg)[0] == '/') {
-    return *xdg + "/encore-agent";
-  }
-  if (auto home = NonEmpty(env, "HOME")) {
-    return *home + "/.local/state/encore-agent";
-  }
-  return "";
-}
-
 std::string DefaultAgentAddress(const EnvLookup& env, uid_t uid) {
   std::string dir = DefaultAgentDataDir(env, uid);
   if (dir.empty()) return "";

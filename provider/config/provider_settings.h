@@ -15,18 +15,15 @@
 
 #include "agent/api/agent_client.h"
 #include "provider/core/diagnostics.h"
+#include "model/agent_paths.h"
 #include "provider/core/status.h"
 #include "provider/framework/call_context.h"
 #include "provider/values/value.h"
 
 namespace encore::config {
 
-// Looks up an environment variable; nullopt when unset.
-using EnvLookup =
-    std::function<std::optional<std::string>(std::string_view name)>;
-
-// The process's environment (getenv).
-EnvLookup ProcessEnv();
+using model::EnvLookup;
+using model::ProcessEnv;
 
 inline constexpr char kAgentEnv[] = "ENCORE_AGENT";
 inline constexpr char kTokenEnv[] = "ENCORE_TOKEN";
@@ -59,7 +56,7 @@ struct ProviderSettings {
 // The agent's default data dir (DESIGN §4): /var/lib/encore-agent for root
 // (uid 0); otherwise $XDG_STATE_HOME/encore-agent, or
 // $HOME/.local/state/encore-agent. Empty if neither variable is set.
-std::string DefaultAgentDataDir(const EnvLookup& env, uid_t uid);
+using model::DefaultAgentDataDir;
 // "unix://" + the default data dir + "/agent.sock"; empty if no data dir.
 std::string DefaultAgentAddress(const EnvLookup& env, uid_t uid);
 

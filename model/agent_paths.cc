@@ -1,8 +1,8 @@
-#include "agent/cli/data_dir.h"
+#include "model/agent_paths.h"
 
 #include <cstdlib>
 
-namespace encore::agent::cli {
+namespace encore::model {
 
 EnvLookup ProcessEnv() {
   return [](std::string_view name) -> std::optional<std::string> {
@@ -12,7 +12,7 @@ EnvLookup ProcessEnv() {
   };
 }
 
-std::string DefaultDataDir(const EnvLookup& env, uid_t uid) {
+std::string DefaultAgentDataDir(const EnvLookup& env, uid_t uid) {
   if (uid == 0) return "/var/lib/encore-agent";
   if (auto xdg = env("XDG_STATE_HOME"); xdg && !xdg->empty() &&
                                         (*xdg)[0] == '/') {
@@ -24,4 +24,4 @@ std::string DefaultDataDir(const EnvLookup& env, uid_t uid) {
   return "";
 }
 
-}  // namespace encore::agent::cli
+}  // namespace encore::model
