@@ -86,7 +86,18 @@ grep -qa -- "$SV_VALUE" "$D/terraform.tfstate" || fail "the sensitive value is n
 # Admin passwords given write-only: nowhere either.
 [ -n "$(agent_json env show shop/ext | jq -r '.spec.database.existing_server.admin_password_fingerprint // empty')" ] ||
   fail "agent did not record the admin password (no fingerprint)"
+# One request id joins the provider's and the agent's log lines of a call.
+ids="$(grep -o 'req-[0-9a-f]\{16\}' "$WORK/terraform.log" | sort -u)"
+[ -n "$ids" ] || fail "the provider's log shows no request id"
+for id in $(head -n 5 <<<"$ids"); do
+  grep -q "request_id=$id" "$AGENT_LOG" || fail "request id $id is in the provider's log but not the agent's"
+done
 # The agent's data dir has only sealed values: the SQLite file holds
 # "v1:" sealed forms.
-sqlite3 "$AGENT_DIR/agent.db" .dump | grep -q 'v1:' || fail "no sealed values in the store"
+# (Dumped to a file first: grep -q ending a pipe early would make sqlite3
+# fail with SIGPIPE under pipefail.)
+sqlite3 "$AGENT_DIR/agent.db" .dump >"$WORK/store.sql"
+grep -q 'v1:' "$WORK/store.sql" || fail "no sealed values in the store"
+grep_none "$WO_VALUE" "write-only secret value" "$WORK/store.sql"
+grep_none "$SV_VALUE" "sensitive secret value" "$WORK/store.sql"
 finish
