@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <tuple>
 #include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -30,7 +30,6 @@ Clock SystemClock() {
 
 namespace {
 
-using nlohmann::json;
 using model::Actor;
 using model::App;
 using model::ChangeSet;
@@ -40,11 +39,12 @@ using model::EnvironmentSpec;
 using model::InfraItem;
 using model::InfraOverride;
 using model::Operation;
+using nlohmann::json;
 
-#define SVC_RETURN_IF_ERROR(expr)      \
-  do {                                 \
-    ::encore::Status _st = (expr);     \
-    if (!_st.ok()) return _st;         \
+#define SVC_RETURN_IF_ERROR(expr)  \
+  do {                             \
+    ::encore::Status _st = (expr); \
+    if (!_st.ok()) return _st;     \
   } while (0)
 
 // Gateway ports (DESIGN §3: "the first local one on 4000, as Encore does"):
@@ -53,6 +53,20 @@ using model::Operation;
 constexpr int kFirstLocalPort = 4000;
 constexpr int kFirstHostedPort = 5000;
 constexpr char kUrlPrefix[] = "http://127.0.0.1:";
+
+// Runs `get` (StoreTx& -> StatusOr<T>) in a read transaction and returns
+// its value or its error.
+template <typename Get>
+auto ReadOne(Store& store, Get get) -> decltype(get(std::declval<StoreTx&>())) {
+  using Result = decltype(get(std::declval<StoreTx&>()));
+  std::optional<Result> out;
+  Status s = store.Read([&](StoreTx& tx) -> Status {
+    out.emplace(get(tx));
+    return out->ok() ? Status::Ok() : out->status();
+  });
+  if (!s.ok()) return s;
+  return std::move(*out);
+}
 
 std::string EnvKey(const std::string& app, const std::string& env) {
   return app + "/" + env;
@@ -126,7 +140,8 @@ void CopyField(const std::string& f, const EnvironmentSpec& from,
                EnvironmentSpec& to) {
   if (f == "deploy") to.deploy = from.deploy;
   if (f == "infra_approval") to.infra_approval = from.infra_approval;
-  if (f == "process_allocation") to.process_allocation = from.process_allocation;
+  if (f == "process_allocation")
+    to.process_allocation = from.process_allocation;
   if (f == "process_groups") to.process_groups = from.process_groups;
   if (f == "compute") to.compute = from.compute;
   if (f == "database") to.database = from.database;
@@ -245,8 +260,7 @@ struct Payload {
         ov.environment = o.value("environment", "");
         ov.kind = o.value("kind", "");
         ov.name = o.value("name", "");
-        ov.settings =
-            o.value("settings", std::map<std::string, std::string>{});
+        ov.settings = o.value("settings", std::map<std::string, std::string>{});
         p.override_record = ov;
         p.override_expected_version =
             j.value("override_expected_version", int64_t{0});
@@ -339,7 +353,8 @@ struct AgentService::Impl {
     const std::string ctx = PasswordContext(spec.app, spec.name);
     if (e.admin_password.empty()) {
       *sealed = stored_sealed;
-      e.admin_password_fingerprint = stored_sealed.empty() ? "" : stored_fingerprint;
+      e.admin_password_fingerprint =
+          stored_sealed.empty() ? "" : stored_fingerprint;
     } else {
       std::string fp = box->Fingerprint(e.admin_password, ctx);
       if (fp == stored_fingerprint && !stored_sealed.empty()) {
@@ -356,9 +371,9 @@ struct AgentService::Impl {
   StatusOr<model::AppModel> ModelOf(const App& app) {
     auto m = model::ParseAppModel(app.model_json);
     if (!m.ok()) {
-      return Status::FailedPrecondition("app " + app.name +
-                                        ": stored model does not parse: " +
-                                        m.status().message());
+      return Status::FailedPrecondition(
+          "app " + app.name +
+          ": stored model does not parse: " + m.status().message());
     }
     return m;
   }
@@ -379,8 +394,8 @@ struct AgentService::Impl {
     }
     EnvPlan p;
     p.desired = *desired;
-    p.ops = DiffInfrastructure(current, p.desired,
-                               EffectiveDeletionPolicy(spec));
+    p.ops =
+        DiffInfrastructure(current, p.desired, EffectiveDeletionPolicy(spec));
     return p;
   }
 
@@ -445,8 +460,8 @@ struct AgentService::Impl {
       auto ovs = tx.ListInfraOverrides(p.spec.app, p.spec.name);
       if (!ovs.ok()) return ovs.status();
       for (const auto& o : *ovs) {
-        SVC_RETURN_IF_ERROR(tx.DeleteInfraOverride(o.app, o.environment,
-                                                   o.kind, o.name, o.version));
+        SVC_RETURN_IF_ERROR(tx.DeleteInfraOverride(o.app, o.environment, o.kind,
+                                                   o.name, o.version));
       }
       auto primary = tx.GetPrimaryEnvironment(p.spec.app);
       if (primary.ok() && primary->environment == p.spec.name) {
@@ -474,9 +489,8 @@ struct AgentService::Impl {
         out.override_record = o;
         out.override_record->version = *v;
       } else {
-        SVC_RETURN_IF_ERROR(tx.DeleteInfraOverride(o.app, o.environment,
-                                                   o.kind, o.name,
-                                                   p.override_expected_version));
+        SVC_RETURN_IF_ERROR(tx.DeleteInfraOverride(
+            o.app, o.environment, o.kind, o.name, p.override_expected_version));
         out.override_record = o;
       }
     }
@@ -665,13 +679,15 @@ AgentService::AgentService(std::unique_ptr<Store> store,
 
 AgentService::~AgentService() = default;
 
-// ---- tokens --------------------------------------------------------------------
+// ---- tokens
+// --------------------------------------------------------------------
 
 StatusOr<model::Actor> AgentService::Authenticate(
     const std::string& token_secret) {
   if (token_secret.empty()) {
-    return Status::Unauthenticated("no token given; set the provider's token "
-                                   "or ENCORE_TOKEN");
+    return Status::Unauthenticated(
+        "no token given; set the provider's token "
+        "or ENCORE_TOKEN");
   }
   const std::string hash = HashTokenSecret(token_secret);
   Actor actor;
@@ -734,18 +750,11 @@ Status AgentService::RevokeToken(const model::Actor& who,
 StatusOr<std::vector<model::TokenInfo>> AgentService::ListTokens(
     const model::Actor& who) {
   SVC_RETURN_IF_ERROR(Authorize(who, Action::kManageTokens, false));
-  std::vector<model::TokenInfo> out;
-  Status s = impl_->store->Read([&](StoreTx& tx) -> Status {
-    auto t = tx.ListTokens();
-    if (!t.ok()) return t.status();
-    out = *t;
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return ReadOne(*impl_->store, [&](StoreTx& tx) { return tx.ListTokens(); });
 }
 
-// ---- apps ------------------------------------------------------------------------
+// ---- apps
+// ------------------------------------------------------------------------
 
 StatusOr<model::App> AgentService::CreateApp(const model::Actor& who,
                                              model::App app) {
@@ -764,17 +773,18 @@ StatusOr<model::App> AgentService::CreateApp(const model::Actor& who,
         app = *existing;
         return Status::Ok();
       }
-      return Status::AlreadyExists(
-          "app " + app.name + " exists already; import it with: terraform "
-          "import encore_app.NAME " + app.name);
+      return Status::AlreadyExists("app " + app.name +
+                                   " exists already; import it with: terraform "
+                                   "import encore_app.NAME " +
+                                   app.name);
     }
     if (!IsNotFound(existing.status())) return existing.status();
     auto v = tx.PutApp(app, 0);
     if (!v.ok()) return v.status();
     app.version = *v;
-    return impl_->Audit(tx, who.name, "app.create", app.name,
-                        {{"model_hash", app.model_hash},
-                         {"version", app.version}});
+    return impl_->Audit(
+        tx, who.name, "app.create", app.name,
+        {{"model_hash", app.model_hash}, {"version", app.version}});
   });
   if (!s.ok()) return s;
   return app;
@@ -783,29 +793,13 @@ StatusOr<model::App> AgentService::CreateApp(const model::Actor& who,
 StatusOr<model::App> AgentService::GetApp(const model::Actor& who,
                                           const std::string& name) {
   SVC_RETURN_IF_ERROR(Authorize(who, Action::kRead, false));
-  model::App out;
-  Status s = impl_->store->Read([&](StoreTx& tx) -> Status {
-    auto a = tx.GetApp(name);
-    if (!a.ok()) return a.status();
-    out = *a;
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return ReadOne(*impl_->store, [&](StoreTx& tx) { return tx.GetApp(name); });
 }
 
 StatusOr<std::vector<model::App>> AgentService::ListApps(
     const model::Actor& who) {
   SVC_RETURN_IF_ERROR(Authorize(who, Action::kRead, false));
-  std::vector<model::App> out;
-  Status s = impl_->store->Read([&](StoreTx& tx) -> Status {
-    auto a = tx.ListApps();
-    if (!a.ok()) return a.status();
-    out = *a;
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return ReadOne(*impl_->store, [&](StoreTx& tx) { return tx.ListApps(); });
 }
 
 StatusOr<model::App> AgentService::UpdateApp(
@@ -816,7 +810,8 @@ StatusOr<model::App> AgentService::UpdateApp(
   for (const auto& f : field_mask) {
     if (f != "model") {
       return Status::InvalidArgument(
-          "field \"" + f + "\" of app cannot be updated in place; only "
+          "field \"" + f +
+          "\" of app cannot be updated in place; only "
           "\"model\" can (the name is fixed: replace the app)");
     }
   }
@@ -860,16 +855,16 @@ StatusOr<model::App> AgentService::UpdateApp(
           ChangesInfrastructure(plan->ops)) {
         Status auth = Authorize(who, Action::kWriteEnvironment, true, key);
         if (!auth.ok()) {
-          return Status::PermissionDenied(
-              auth.message() + " (the model change re-plans it)");
+          return Status::PermissionDenied(auth.message() +
+                                          " (the model change re-plans it)");
         }
       }
       Payload p;
       p.op = "replan";
-      auto r = impl_->Replan(tx, ctx, who, app, *m, e, *ovs, p,
-                             "re-plan: app model changed", "environment.replan",
-                             {{"reason", "app model changed"},
-                              {"model_hash", app.model_hash}});
+      auto r = impl_->Replan(
+          tx, ctx, who, app, *m, e, *ovs, p, "re-plan: app model changed",
+          "environment.replan",
+          {{"reason", "app model changed"}, {"model_hash", app.model_hash}});
       if (!r.ok()) return r.status();
       change_sets.push_back(r->change.change_set.id);
     }
@@ -929,13 +924,14 @@ Status AgentService::DeleteApp(const model::Actor& who, const std::string& name,
   });
 }
 
-// ---- environments ----------------------------------------------------------------
+// ---- environments
+// ----------------------------------------------------------------
 
 StatusOr<model::EnvironmentChange> AgentService::CreateEnvironment(
     const model::Actor& who, model::EnvironmentSpec spec) {
   const std::string key = EnvKey(spec.app, spec.name);
-  SVC_RETURN_IF_ERROR(Authorize(who, Action::kWriteEnvironment,
-                                IsProductionSpec(spec), key));
+  SVC_RETURN_IF_ERROR(
+      Authorize(who, Action::kWriteEnvironment, IsProductionSpec(spec), key));
   SVC_RETURN_IF_ERROR(ValidateEnvironmentSpec(spec));
   Impl::SubmitResult result;
   Status s = impl_->Write([&](StoreTx& tx, Impl::WriteCtx& ctx) -> Status {
@@ -965,9 +961,10 @@ StatusOr<model::EnvironmentChange> AgentService::CreateEnvironment(
         result.change = {existing->env, *cs};
         return Status::Ok();
       }
-      return Status::AlreadyExists(
-          "environment " + key + " exists already; import it with: terraform "
-          "import encore_environment.NAME " + key);
+      return Status::AlreadyExists("environment " + key +
+                                   " exists already; import it with: terraform "
+                                   "import encore_environment.NAME " +
+                                   key);
     }
     if (!IsNotFound(existing.status())) return existing.status();
     if (!spec.database || spec.database->branch_from.empty()) {
@@ -1014,30 +1011,26 @@ StatusOr<model::EnvironmentChange> AgentService::CreateEnvironment(
 StatusOr<model::Environment> AgentService::GetEnvironment(
     const model::Actor& who, const std::string& app, const std::string& name) {
   SVC_RETURN_IF_ERROR(Authorize(who, Action::kRead, false));
-  model::Environment out;
-  Status s = impl_->store->Read([&](StoreTx& tx) -> Status {
-    auto e = tx.GetEnvironment(app, name);
-    if (!e.ok()) return e.status();
-    out = e->env;
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return ReadOne(*impl_->store,
+                 [&](StoreTx& tx) -> StatusOr<model::Environment> {
+                   auto e = tx.GetEnvironment(app, name);
+                   if (!e.ok()) return e.status();
+                   return e->env;
+                 });
 }
 
 StatusOr<std::vector<model::Environment>> AgentService::ListEnvironments(
     const model::Actor& who, const std::string& app, const std::string& type) {
   SVC_RETURN_IF_ERROR(Authorize(who, Action::kRead, false));
-  std::vector<model::Environment> out;
-  Status s = impl_->store->Read([&](StoreTx& tx) -> Status {
-    auto list = tx.ListEnvironments(app, type);
-    if (!list.ok()) return list.status();
-    out.reserve(list->size());
-    for (auto& e : *list) out.push_back(std::move(e.env));
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return ReadOne(*impl_->store,
+                 [&](StoreTx& tx) -> StatusOr<std::vector<model::Environment>> {
+                   auto list = tx.ListEnvironments(app, type);
+                   if (!list.ok()) return list.status();
+                   std::vector<model::Environment> out;
+                   out.reserve(list->size());
+                   for (auto& e : *list) out.push_back(std::move(e.env));
+                   return out;
+                 });
 }
 
 StatusOr<model::EnvironmentChange> AgentService::UpdateEnvironment(
@@ -1060,10 +1053,10 @@ StatusOr<model::EnvironmentChange> AgentService::UpdateEnvironment(
              {"cloud", spec.cloud, old.cloud},
              {"region", spec.region, old.region}}) {
       if (!given.empty() && given != stored) {
-        return Status::InvalidArgument(
-            field + " of environment " + key + " is \"" + stored +
-            "\" and cannot change in place to \"" + given +
-            "\"; replace the environment");
+        return Status::InvalidArgument(field + " of environment " + key +
+                                       " is \"" + stored +
+                                       "\" and cannot change in place to \"" +
+                                       given + "\"; replace the environment");
       }
     }
     if (cur->env.version != expected_version) {
@@ -1086,10 +1079,9 @@ StatusOr<model::EnvironmentChange> AgentService::UpdateEnvironment(
       if (!pending.ok()) return pending.status();
       if (pending->has_value()) {
         // Back to the stored state: the pending change is no longer wanted.
-        SVC_RETURN_IF_ERROR(
-            impl_->Supersede(tx, who, **pending, "an update to version " +
-                                                     std::to_string(
-                                                         cur->env.version)));
+        SVC_RETURN_IF_ERROR(impl_->Supersede(
+            tx, who, **pending,
+            "an update to version " + std::to_string(cur->env.version)));
         Environment env = cur->env;
         auto prev = Payload::FromJson((*pending)->payload_json);
         env.status = prev.ok() && !prev->previous_status.empty()
@@ -1097,10 +1089,10 @@ StatusOr<model::EnvironmentChange> AgentService::UpdateEnvironment(
                          : AppliedStatus(env.spec);
         env.pending_change_set.clear();
         SVC_RETURN_IF_ERROR(tx.PutEnvironmentStatus(env));
-        SVC_RETURN_IF_ERROR(impl_->Audit(
-            tx, who.name, "environment.update", key,
-            {{"fields", json::array()},
-             {"superseded", (*pending)->change_set.id}}));
+        SVC_RETURN_IF_ERROR(
+            impl_->Audit(tx, who.name, "environment.update", key,
+                         {{"fields", json::array()},
+                          {"superseded", (*pending)->change_set.id}}));
         cur->env = env;
       }
       auto cs = impl_->LatestApplied(tx, cur->env);
@@ -1109,7 +1101,8 @@ StatusOr<model::EnvironmentChange> AgentService::UpdateEnvironment(
       return Status::Ok();
     }
     if (next.database && !next.database->branch_from.empty() &&
-        (!old.database || old.database->branch_from != next.database->branch_from)) {
+        (!old.database ||
+         old.database->branch_from != next.database->branch_from)) {
       auto src = tx.GetEnvironment(spec.app, next.database->branch_from);
       if (!src.ok()) {
         return IsNotFound(src.status())
@@ -1196,7 +1189,8 @@ StatusOr<model::EnvironmentChange> AgentService::DeleteEnvironment(
   return result.change;
 }
 
-// ---- primary environment ---------------------------------------------------------
+// ---- primary environment
+// ---------------------------------------------------------
 
 StatusOr<model::PrimaryEnvironment> AgentService::SetPrimaryEnvironment(
     const model::Actor& who, model::PrimaryEnvironment p,
@@ -1221,10 +1215,11 @@ StatusOr<model::PrimaryEnvironment> AgentService::SetPrimaryEnvironment(
         p = *cur;
         return Status::Ok();
       }
-      return Status::AlreadyExists(
-          "primary environment of app " + p.app + " exists already (" +
-          cur->environment + "); import it with: terraform import "
-          "encore_primary_environment.NAME " + p.app);
+      return Status::AlreadyExists("primary environment of app " + p.app +
+                                   " exists already (" + cur->environment +
+                                   "); import it with: terraform import "
+                                   "encore_primary_environment.NAME " +
+                                   p.app);
     }
     if (expected_version != 0) {
       if (!cur.ok()) return cur.status();
@@ -1240,9 +1235,9 @@ StatusOr<model::PrimaryEnvironment> AgentService::SetPrimaryEnvironment(
     auto v = tx.PutPrimaryEnvironment(p, expected_version);
     if (!v.ok()) return v.status();
     p.version = *v;
-    return impl_->Audit(tx, who.name, "primary_environment.set", p.app,
-                        {{"environment", p.environment},
-                         {"version", p.version}});
+    return impl_->Audit(
+        tx, who.name, "primary_environment.set", p.app,
+        {{"environment", p.environment}, {"version", p.version}});
   });
   if (!s.ok()) return s;
   return p;
@@ -1251,15 +1246,8 @@ StatusOr<model::PrimaryEnvironment> AgentService::SetPrimaryEnvironment(
 StatusOr<model::PrimaryEnvironment> AgentService::GetPrimaryEnvironment(
     const model::Actor& who, const std::string& app) {
   SVC_RETURN_IF_ERROR(Authorize(who, Action::kRead, false));
-  model::PrimaryEnvironment out;
-  Status s = impl_->store->Read([&](StoreTx& tx) -> Status {
-    auto p = tx.GetPrimaryEnvironment(app);
-    if (!p.ok()) return p.status();
-    out = *p;
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return ReadOne(*impl_->store,
+                 [&](StoreTx& tx) { return tx.GetPrimaryEnvironment(app); });
 }
 
 Status AgentService::DeletePrimaryEnvironment(const model::Actor& who,
@@ -1275,13 +1263,14 @@ Status AgentService::DeletePrimaryEnvironment(const model::Actor& who,
                    cur->version);
     }
     SVC_RETURN_IF_ERROR(tx.DeletePrimaryEnvironment(app, expected_version));
-    return impl_->Audit(tx, who.name, "primary_environment.delete", app,
-                        {{"environment", cur->environment},
-                         {"version", expected_version}});
+    return impl_->Audit(
+        tx, who.name, "primary_environment.delete", app,
+        {{"environment", cur->environment}, {"version", expected_version}});
   });
 }
 
-// ---- secrets -----------------------------------------------------------------------
+// ---- secrets
+// -----------------------------------------------------------------------
 
 namespace {
 
@@ -1356,9 +1345,10 @@ StatusOr<model::Secret> AgentService::PutSecret(const model::Actor& who,
         out = Visible(*cur);
         return Status::Ok();
       }
-      return Status::AlreadyExists(
-          "secret " + key + " exists already; import it with: terraform "
-          "import encore_secret.NAME " + key);
+      return Status::AlreadyExists("secret " + key +
+                                   " exists already; import it with: terraform "
+                                   "import encore_secret.NAME " +
+                                   key);
     }
     if (expected_version != 0) {
       if (!cur.ok()) return cur.status();
@@ -1386,10 +1376,9 @@ StatusOr<model::Secret> AgentService::PutSecret(const model::Actor& who,
     next.secret.version = *v;
     std::vector<std::string> changed;
     for (const auto& k : keys) {
-      std::string before =
-          cur.ok() && cur->secret.fingerprints.count(k)
-              ? cur->secret.fingerprints.at(k)
-              : "";
+      std::string before = cur.ok() && cur->secret.fingerprints.count(k)
+                               ? cur->secret.fingerprints.at(k)
+                               : "";
       std::string after = next.secret.fingerprints.count(k)
                               ? next.secret.fingerprints.at(k)
                               : "";
@@ -1413,15 +1402,11 @@ StatusOr<model::Secret> AgentService::GetSecret(const model::Actor& who,
                                                 const std::string& app,
                                                 const std::string& name) {
   SVC_RETURN_IF_ERROR(Authorize(who, Action::kRead, false));
-  model::Secret out;
-  Status s = impl_->store->Read([&](StoreTx& tx) -> Status {
+  return ReadOne(*impl_->store, [&](StoreTx& tx) -> StatusOr<model::Secret> {
     auto sec = tx.GetSecret(app, name);
     if (!sec.ok()) return sec.status();
-    out = Visible(*sec);
-    return Status::Ok();
+    return Visible(*sec);
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 Status AgentService::DeleteSecret(const model::Actor& who,
@@ -1442,10 +1427,10 @@ Status AgentService::DeleteSecret(const model::Actor& who,
       return Stale("secret " + key, expected_version, cur->secret.version);
     }
     SVC_RETURN_IF_ERROR(tx.DeleteSecret(app, name, expected_version));
-    return impl_->Audit(tx, who.name, "secret.delete", key,
-                        {{"keys", std::vector<std::string>(keys.begin(),
-                                                           keys.end())},
-                         {"version", expected_version}});
+    return impl_->Audit(
+        tx, who.name, "secret.delete", key,
+        {{"keys", std::vector<std::string>(keys.begin(), keys.end())},
+         {"version", expected_version}});
   });
 }
 
@@ -1476,7 +1461,8 @@ StatusOr<std::map<std::string, std::string>> AgentService::RevealSecret(
   return out;
 }
 
-// ---- infrastructure overrides ------------------------------------------------------
+// ---- infrastructure overrides
+// ------------------------------------------------------
 
 namespace {
 
@@ -1519,8 +1505,10 @@ StatusOr<model::InfraOverrideChange> AgentService::PutInfraOverride(
     if (expected_version == 0 && cur.ok()) {
       if (cur->settings == o.settings) return unchanged();
       return Status::AlreadyExists(
-          "infra override " + key + " exists already; import it with: "
-          "terraform import encore_infra_override.NAME " + key);
+          "infra override " + key +
+          " exists already; import it with: "
+          "terraform import encore_infra_override.NAME " +
+          key);
     }
     if (expected_version != 0) {
       if (!cur.ok()) return cur.status();
@@ -1546,11 +1534,10 @@ StatusOr<model::InfraOverrideChange> AgentService::PutInfraOverride(
     p.override_expected_version = expected_version;
     std::vector<std::string> keys;
     for (const auto& [k, v] : o.settings) keys.push_back(k);
-    auto r = impl_->Replan(tx, ctx, who, *app, *m, *env, next, p,
-                           "infra override " + o.kind + " " + o.name,
-                           "infra_override.put",
-                           {{"settings", o.settings},
-                            {"expected_version", expected_version}});
+    auto r = impl_->Replan(
+        tx, ctx, who, *app, *m, *env, next, p,
+        "infra override " + o.kind + " " + o.name, "infra_override.put",
+        {{"settings", o.settings}, {"expected_version", expected_version}});
     if (!r.ok()) return r.status();
     out.change_set = r->change.change_set;
     if (r->override_record) {
@@ -1571,21 +1558,15 @@ StatusOr<model::InfraOverride> AgentService::GetInfraOverride(
     const model::Actor& who, const std::string& app, const std::string& env,
     const std::string& kind, const std::string& name) {
   SVC_RETURN_IF_ERROR(Authorize(who, Action::kRead, false));
-  model::InfraOverride out;
-  Status s = impl_->store->Read([&](StoreTx& tx) -> Status {
-    auto o = tx.GetInfraOverride(app, env, kind, name);
-    if (!o.ok()) return o.status();
-    out = *o;
-    return Status::Ok();
+  return ReadOne(*impl_->store, [&](StoreTx& tx) {
+    return tx.GetInfraOverride(app, env, kind, name);
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 StatusOr<model::InfraOverrideChange> AgentService::DeleteInfraOverride(
-    const model::Actor& who, const std::string& app, const std::string& env_name,
-    const std::string& kind, const std::string& name,
-    int64_t expected_version) {
+    const model::Actor& who, const std::string& app,
+    const std::string& env_name, const std::string& kind,
+    const std::string& name, int64_t expected_version) {
   const std::string key = OverrideKey(app, env_name, kind, name);
   SVC_RETURN_IF_ERROR(Authorize(who, Action::kWriteInfraOverride, false,
                                 EnvKey(app, env_name)));
@@ -1615,10 +1596,10 @@ StatusOr<model::InfraOverrideChange> AgentService::DeleteInfraOverride(
     p.op = "override_delete";
     p.override_record = *cur;
     p.override_expected_version = expected_version;
-    auto r = impl_->Replan(tx, ctx, who, *a, *m, *env, next, p,
-                           "remove infra override " + kind + " " + name,
-                           "infra_override.delete",
-                           {{"version", expected_version}});
+    auto r =
+        impl_->Replan(tx, ctx, who, *a, *m, *env, next, p,
+                      "remove infra override " + kind + " " + name,
+                      "infra_override.delete", {{"version", expected_version}});
     if (!r.ok()) return r.status();
     out.change_set = r->change.change_set;
     out.override_record = *cur;
@@ -1628,34 +1609,24 @@ StatusOr<model::InfraOverrideChange> AgentService::DeleteInfraOverride(
   return out;
 }
 
-// ---- change sets --------------------------------------------------------------------
+// ---- change sets
+// --------------------------------------------------------------------
 
 StatusOr<model::ChangeSet> AgentService::GetChangeSet(const model::Actor& who,
                                                       const std::string& id) {
   SVC_RETURN_IF_ERROR(Authorize(who, Action::kRead, false));
-  model::ChangeSet out;
-  Status s = impl_->store->Read([&](StoreTx& tx) -> Status {
+  return ReadOne(*impl_->store, [&](StoreTx& tx) -> StatusOr<model::ChangeSet> {
     auto cs = tx.GetChangeSet(id);
     if (!cs.ok()) return cs.status();
-    out = cs->change_set;
-    return Status::Ok();
+    return cs->change_set;
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 StatusOr<std::vector<model::ChangeSet>> AgentService::ListChangeSets(
     const model::Actor& who, const ChangeSetFilter& filter) {
   SVC_RETURN_IF_ERROR(Authorize(who, Action::kRead, false));
-  std::vector<model::ChangeSet> out;
-  Status s = impl_->store->Read([&](StoreTx& tx) -> Status {
-    auto list = tx.ListChangeSets(filter);
-    if (!list.ok()) return list.status();
-    out = *list;
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return ReadOne(*impl_->store,
+                 [&](StoreTx& tx) { return tx.ListChangeSets(filter); });
 }
 
 StatusOr<model::ChangeSet> AgentService::ApproveChangeSet(
@@ -1668,8 +1639,8 @@ StatusOr<model::ChangeSet> AgentService::ApproveChangeSet(
     if (!stored.ok()) return stored.status();
     ChangeSet cs = stored->change_set;
     if (cs.state != "pending_approval") {
-      return Status::FailedPrecondition("change set " + id + " is " +
-                                        cs.state + ", not pending approval");
+      return Status::FailedPrecondition("change set " + id + " is " + cs.state +
+                                        ", not pending approval");
     }
     auto p = Payload::FromJson(stored->payload_json);
     if (!p.ok()) return p.status();
@@ -1687,14 +1658,14 @@ StatusOr<model::ChangeSet> AgentService::ApproveChangeSet(
       expired = "the model of app " + cs.app + " changed since change set " +
                 id + " was planned";
     } else if (p->override_record) {
-      auto o = tx.GetInfraOverride(cs.app, cs.environment,
-                                   p->override_record->kind,
-                                   p->override_record->name);
+      auto o =
+          tx.GetInfraOverride(cs.app, cs.environment, p->override_record->kind,
+                              p->override_record->name);
       int64_t ov = o.ok() ? o->version : 0;
       if (ov != p->override_expected_version) {
         expired = "infra override " + p->override_record->kind + " " +
-                  p->override_record->name + " changed since change set " +
-                  id + " was planned";
+                  p->override_record->name + " changed since change set " + id +
+                  " was planned";
       }
     }
     cs.decided_by = who.name;
@@ -1740,8 +1711,8 @@ StatusOr<model::ChangeSet> AgentService::RejectChangeSet(
     if (!stored.ok()) return stored.status();
     ChangeSet cs = stored->change_set;
     if (cs.state != "pending_approval") {
-      return Status::FailedPrecondition("change set " + id + " is " +
-                                        cs.state + ", not pending approval");
+      return Status::FailedPrecondition("change set " + id + " is " + cs.state +
+                                        ", not pending approval");
     }
     auto p = Payload::FromJson(stored->payload_json);
     if (!p.ok()) return p.status();
@@ -1761,43 +1732,29 @@ StatusOr<model::ChangeSet> AgentService::RejectChangeSet(
       return env.status();
     }
     out = cs;
-    return impl_->Audit(tx, who.name, "changeset.reject", id,
-                        {{"environment", EnvKey(cs.app, cs.environment)},
-                         {"reason", reason}});
+    return impl_->Audit(
+        tx, who.name, "changeset.reject", id,
+        {{"environment", EnvKey(cs.app, cs.environment)}, {"reason", reason}});
   });
   if (!s.ok()) return s;
   return out;
 }
 
-// ---- audit ------------------------------------------------------------------------------
+// ---- audit
+// ------------------------------------------------------------------------------
 
 StatusOr<std::vector<model::AuditEntry>> AgentService::ListAudit(
     const model::Actor& who, int64_t after_seq, int limit) {
   SVC_RETURN_IF_ERROR(Authorize(who, Action::kRead, false));
   if (limit <= 0 || limit > 1000) limit = limit <= 0 ? 100 : 1000;
-  std::vector<model::AuditEntry> out;
-  Status s = impl_->store->Read([&](StoreTx& tx) -> Status {
-    auto list = tx.ListAudit(after_seq, limit);
-    if (!list.ok()) return list.status();
-    out = *list;
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return ReadOne(*impl_->store,
+                 [&](StoreTx& tx) { return tx.ListAudit(after_seq, limit); });
 }
 
 StatusOr<model::AuditVerification> AgentService::VerifyAudit(
     const model::Actor& who) {
   SVC_RETURN_IF_ERROR(Authorize(who, Action::kRead, false));
-  model::AuditVerification out;
-  Status s = impl_->store->Read([&](StoreTx& tx) -> Status {
-    auto v = tx.VerifyAudit();
-    if (!v.ok()) return v.status();
-    out = *v;
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return ReadOne(*impl_->store, [&](StoreTx& tx) { return tx.VerifyAudit(); });
 }
 
 StatusOr<int64_t> AgentService::CountEnvironments() {

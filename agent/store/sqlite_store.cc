@@ -30,11 +30,27 @@ using sqlite::SqliteDb;
 using sqlite::Stmt;
 
 // Local to this file: return early on a non-OK Status.
-#define STORE_RETURN_IF_ERROR(expr)      \
-  do {                                   \
-    ::encore::Status _st = (expr);       \
-    if (!_st.ok()) return _st;           \
+#define STORE_RETURN_IF_ERROR(expr) \
+  do {                              \
+    ::encore::Status _st = (expr);  \
+    if (!_st.ok()) return _st;      \
   } while (false)
+
+// Steps `s` to the end, converting each row with `from_row` (returning
+// StatusOr<T>); the first error stops it.
+template <typename T, typename FromRow>
+StatusOr<std::vector<T>> CollectRows(Stmt& s, FromRow from_row) {
+  std::vector<T> out;
+  while (true) {
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    StatusOr<T> item = from_row(s);
+    if (!item.ok()) return item.status();
+    out.push_back(std::move(*item));
+  }
+  return out;
+}
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -75,9 +91,8 @@ Status CheckPut(std::string_view kind, const std::string& key, int64_t current,
                 int64_t expected) {
   std::string what = std::string(kind) + " " + key;
   if (expected < 0) {
-    return Status::InvalidArgument(what + ": version " +
-                                   std::to_string(expected) +
-                                   " is not a version");
+    return Status::InvalidArgument(
+        what + ": version " + std::to_string(expected) + " is not a version");
   }
   if (expected == 0) {
     if (current != 0) return Status::AlreadyExists(what + " exists already");
@@ -128,22 +143,13 @@ class SqliteTx : public StoreTx {
         "SELECT name, model_json, model_hash, services_json, version FROM apps "
         "ORDER BY name");
     if (!s.ok()) return s.status();
-    std::vector<model::App> out;
-    while (true) {
-      auto row = s->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      auto app = AppFromRow(*s);
-      if (!app.ok()) return app.status();
-      out.push_back(std::move(*app));
-    }
-    return out;
+    return CollectRows<model::App>(*s,
+                                   [this](Stmt& st) { return AppFromRow(st); });
   }
 
   StatusOr<int64_t> PutApp(const model::App& app,
                            int64_t expected_version) override {
-    auto current =
-        Version("SELECT version FROM apps WHERE name = ?", app.name);
+    auto current = Version("SELECT version FROM apps WHERE name = ?", app.name);
     if (!current.ok()) return current.status();
     STORE_RETURN_IF_ERROR(
         CheckPut("app", app.name, *current, expected_version));
@@ -159,25 +165,22 @@ class SqliteTx : public StoreTx {
     return next;
   }
 
-  Status DeleteApp(const std::string& name,
-                   int64_t expected_version) override {
+  Status DeleteApp(const std::string& name, int64_t expected_version) override {
     return CasDelete("app", name, "SELECT version FROM apps WHERE name = ?",
-                     "DELETE FROM apps WHERE name = ?", expected_version,
-                     name);
+                     "DELETE FROM apps WHERE name = ?", expected_version, name);
   }
 
   // Environments -------------------------------------------------------
   StatusOr<StoredEnvironment> GetEnvironment(const std::string& app,
                                              const std::string& name) override {
-    auto s = db_.Prepare(std::string(kEnvColumns) +
-                         " WHERE app = ? AND name = ?");
+    auto s =
+        db_.Prepare(std::string(kEnvColumns) + " WHERE app = ? AND name = ?");
     if (!s.ok()) return s.status();
     BindAll(*s, 1, app, name);
     auto row = s->Step();
     if (!row.ok()) return row.status();
     if (!*row) {
-      return Status::NotFound("environment " + app + "/" + name +
-                              " not found");
+      return Status::NotFound("environment " + app + "/" + name + " not found");
     }
     return EnvFromRow(*s);
   }
@@ -197,25 +200,17 @@ class SqliteTx : public StoreTx {
     if (!s.ok()) return s.status();
     if (!app.empty()) s->Bind(1, app);
     if (!type.empty()) s->Bind(2, type);
-    std::vector<StoredEnvironment> out;
-    while (true) {
-      auto row = s->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      auto env = EnvFromRow(*s);
-      if (!env.ok()) return env.status();
-      out.push_back(std::move(*env));
-    }
-    return out;
+    return CollectRows<StoredEnvironment>(
+        *s, [this](Stmt& st) { return EnvFromRow(st); });
   }
 
   StatusOr<int64_t> PutEnvironment(const StoredEnvironment& stored,
                                    int64_t expected_version) override {
     const model::EnvironmentSpec& spec = stored.env.spec;
     const std::string key = spec.app + "/" + spec.name;
-    auto current = Version(
-        "SELECT version FROM environments WHERE app = ? AND name = ?",
-        spec.app, spec.name);
+    auto current =
+        Version("SELECT version FROM environments WHERE app = ? AND name = ?",
+                spec.app, spec.name);
     if (!current.ok()) return current.status();
     STORE_RETURN_IF_ERROR(
         CheckPut("environment", key, *current, expected_version));
@@ -269,8 +264,8 @@ class SqliteTx : public StoreTx {
     return CasDelete(
         "environment", app + "/" + name,
         "SELECT version FROM environments WHERE app = ? AND name = ?",
-        "DELETE FROM environments WHERE app = ? AND name = ?",
-        expected_version, app, name);
+        "DELETE FROM environments WHERE app = ? AND name = ?", expected_version,
+        app, name);
   }
 
   StatusOr<int64_t> CountEnvironments() override {
@@ -336,8 +331,8 @@ class SqliteTx : public StoreTx {
     BindAll(*s, 1, app, name);
     auto row = s->Step();
     if (!row.ok()) return row.status();
-    if (!*row) return Status::NotFound("secret " + app + "/" + name +
-                                       " not found");
+    if (!*row)
+      return Status::NotFound("secret " + app + "/" + name + " not found");
     return SecretFromRow(*s);
   }
 
@@ -349,27 +344,19 @@ class SqliteTx : public StoreTx {
     auto s = db_.Prepare(sql);
     if (!s.ok()) return s.status();
     if (!app.empty()) s->Bind(1, app);
-    std::vector<StoredSecret> out;
-    while (true) {
-      auto row = s->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      auto secret = SecretFromRow(*s);
-      if (!secret.ok()) return secret.status();
-      out.push_back(std::move(*secret));
-    }
-    return out;
+    return CollectRows<StoredSecret>(
+        *s, [this](Stmt& st) { return SecretFromRow(st); });
   }
 
   StatusOr<int64_t> PutSecret(const StoredSecret& stored,
                               int64_t expected_version) override {
     const model::Secret& sec = stored.secret;
-    auto current = Version(
-        "SELECT version FROM secrets WHERE app = ? AND name = ?", sec.app,
-        sec.name);
+    auto current =
+        Version("SELECT version FROM secrets WHERE app = ? AND name = ?",
+                sec.app, sec.name);
     if (!current.ok()) return current.status();
-    STORE_RETURN_IF_ERROR(CheckPut("secret", sec.app + "/" + sec.name,
-                                   *current, expected_version));
+    STORE_RETURN_IF_ERROR(CheckPut("secret", sec.app + "/" + sec.name, *current,
+                                   expected_version));
     const int64_t next = expected_version + 1;
     // secret.values (clear) is never written; only the sealed values are.
     auto s = db_.Prepare(
@@ -404,8 +391,8 @@ class SqliteTx : public StoreTx {
     auto row = s->Step();
     if (!row.ok()) return row.status();
     if (!*row) {
-      return Status::NotFound("infra override " + app + "/" + env + "/" +
-                              kind + "/" + name + " not found");
+      return Status::NotFound("infra override " + app + "/" + env + "/" + kind +
+                              "/" + name + " not found");
     }
     return OverrideFromRow(*s);
   }
@@ -425,16 +412,8 @@ class SqliteTx : public StoreTx {
     if (!s.ok()) return s.status();
     if (!app.empty()) s->Bind(1, app);
     if (!env.empty()) s->Bind(2, env);
-    std::vector<model::InfraOverride> out;
-    while (true) {
-      auto row = s->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      auto o = OverrideFromRow(*s);
-      if (!o.ok()) return o.status();
-      out.push_back(std::move(*o));
-    }
-    return out;
+    return CollectRows<model::InfraOverride>(
+        *s, [this](Stmt& st) { return OverrideFromRow(st); });
   }
 
   StatusOr<int64_t> PutInfraOverride(const model::InfraOverride& o,
@@ -444,10 +423,10 @@ class SqliteTx : public StoreTx {
         "? AND kind = ? AND name = ?",
         o.app, o.environment, o.kind, o.name);
     if (!current.ok()) return current.status();
-    STORE_RETURN_IF_ERROR(CheckPut(
-        "infra override",
-        o.app + "/" + o.environment + "/" + o.kind + "/" + o.name, *current,
-        expected_version));
+    STORE_RETURN_IF_ERROR(
+        CheckPut("infra override",
+                 o.app + "/" + o.environment + "/" + o.kind + "/" + o.name,
+                 *current, expected_version));
     const int64_t next = expected_version + 1;
     auto s = db_.Prepare(
         "INSERT INTO infra_overrides (app, environment, kind, name, "
@@ -474,7 +453,8 @@ class SqliteTx : public StoreTx {
   }
 
   // Change sets --------------------------------------------------------
-  StatusOr<std::string> InsertChangeSet(const StoredChangeSet& stored) override {
+  StatusOr<std::string> InsertChangeSet(
+      const StoredChangeSet& stored) override {
     const model::ChangeSet& cs = stored.change_set;
     auto s = db_.Prepare(
         "INSERT INTO change_sets (app, environment, state, summary, "
@@ -525,16 +505,8 @@ class SqliteTx : public StoreTx {
     if (!f.app.empty()) s->Bind(1, f.app);
     if (!f.environment.empty()) s->Bind(2, f.environment);
     if (!f.state.empty()) s->Bind(3, f.state);
-    std::vector<model::ChangeSet> out;
-    while (true) {
-      auto row = s->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      auto cs = ChangeSetFromRow(*s);
-      if (!cs.ok()) return cs.status();
-      out.push_back(std::move(*cs));
-    }
-    return out;
+    return CollectRows<model::ChangeSet>(
+        *s, [this](Stmt& st) { return ChangeSetFromRow(st); });
   }
 
   Status DecideChangeSet(const model::ChangeSet& cs,
@@ -616,8 +588,7 @@ class SqliteTx : public StoreTx {
   // Tokens -------------------------------------------------------------
   Status InsertToken(const model::TokenInfo& token,
                      const std::string& secret_hash) override {
-    auto current = Version(
-        "SELECT 1 FROM tokens WHERE name = ?", token.name);
+    auto current = Version("SELECT 1 FROM tokens WHERE name = ?", token.name);
     if (!current.ok()) return current.status();
     if (*current != 0) {
       return Status::AlreadyExists("token " + token.name + " exists already");
@@ -637,7 +608,8 @@ class SqliteTx : public StoreTx {
     return st;
   }
 
-  StatusOr<model::TokenInfo> FindToken(const std::string& secret_hash) override {
+  StatusOr<model::TokenInfo> FindToken(
+      const std::string& secret_hash) override {
     auto s = db_.Prepare(std::string(kTokenColumns) +
                          " WHERE secret_hash = ? AND revoked_at_ms = 0");
     if (!s.ok()) return s.status();
@@ -659,23 +631,14 @@ class SqliteTx : public StoreTx {
     auto exists = Version("SELECT 1 FROM tokens WHERE name = ?", name);
     if (!exists.ok()) return exists.status();
     if (*exists == 0) return Status::NotFound("token " + name + " not found");
-    return Status::FailedPrecondition("token " + name +
-                                      " is revoked already");
+    return Status::FailedPrecondition("token " + name + " is revoked already");
   }
 
   StatusOr<std::vector<model::TokenInfo>> ListTokens() override {
     auto s = db_.Prepare(std::string(kTokenColumns) + " ORDER BY name");
     if (!s.ok()) return s.status();
-    std::vector<model::TokenInfo> out;
-    while (true) {
-      auto row = s->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      auto t = TokenFromRow(*s);
-      if (!t.ok()) return t.status();
-      out.push_back(std::move(*t));
-    }
-    return out;
+    return CollectRows<model::TokenInfo>(
+        *s, [this](Stmt& st) { return TokenFromRow(st); });
   }
 
  private:
@@ -712,9 +675,8 @@ class SqliteTx : public StoreTx {
 
   template <typename... Keys>
   Status CasDelete(std::string_view kind, const std::string& key,
-                   const std::string& select_sql,
-                   const std::string& delete_sql, int64_t expected,
-                   const Keys&... keys) {
+                   const std::string& select_sql, const std::string& delete_sql,
+                   int64_t expected, const Keys&... keys) {
     auto current = Version(select_sql, keys...);
     if (!current.ok()) return current.status();
     STORE_RETURN_IF_ERROR(CheckDelete(kind, key, *current, expected));
@@ -785,8 +747,9 @@ class SqliteTx : public StoreTx {
     o.name = s.Text(3);
     auto settings = model::StringMapFromJson(s.Text(4));
     if (!settings.ok()) {
-      return Damaged(db_, "infra override " + o.app + "/" + o.environment +
-                              "/" + o.kind + "/" + o.name,
+      return Damaged(db_,
+                     "infra override " + o.app + "/" + o.environment + "/" +
+                         o.kind + "/" + o.name,
                      settings.status());
     }
     o.settings = std::move(*settings);
@@ -911,8 +874,8 @@ class SqliteStore : public Store {
     }
     auto db = SqliteDb::Open(path_);
     if (!db.ok()) return db.status();
-    STORE_RETURN_IF_ERROR((*db)->Exec(
-        "PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;"));
+    STORE_RETURN_IF_ERROR(
+        (*db)->Exec("PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;"));
     return std::move(*db);
   }
 

@@ -39,6 +39,18 @@ bool SleepOrCancel(const framework::CallContext& ctx,
 
 }  // namespace
 
+bool ReadFailed(const framework::CallContext& ctx, const Status& status,
+                std::string_view what, const framework::Block& block,
+                framework::ReadResponse& resp) {
+  if (status.ok()) return false;
+  if (status.code() == StatusCode::kNotFound) {
+    resp.new_state = values::Value::Null(block.ImpliedType());
+  } else {
+    AddAgentError(ctx, status, what, resp.diags);
+  }
+  return true;
+}
+
 void AddAgentError(const framework::CallContext& ctx, const Status& status,
                    std::string_view what, Diagnostics& diags,
                    std::optional<AttributePath> path) {
@@ -124,9 +136,10 @@ bool WaitForChangeSet(agent::AgentClient& client,
       diags.AddError(
           "Change set " + id + " was rejected",
           "Change set " + id + " was rejected by " +
-              (cs.decided_by.empty() ? std::string("an admin") : cs.decided_by) +
-              ": " + (cs.reason.empty() ? std::string("no reason given")
-                                        : cs.reason) +
+              (cs.decided_by.empty() ? std::string("an admin")
+                                     : cs.decided_by) +
+              ": " +
+              (cs.reason.empty() ? std::string("no reason given") : cs.reason) +
               ". Nothing was changed: the environment and Terraform's state "
               "keep their previous values.");
       return false;
@@ -168,9 +181,8 @@ bool WaitForChangeSet(agent::AgentClient& client,
       std::string after = FormatDuration(options.timeout_seconds);
       diags.AddError(
           "Timed out waiting for approval of change set " + id,
-          "Timed out after " + after +
-              " waiting for approval of change set " + id +
-              " (encore-agent approve " + id +
+          "Timed out after " + after + " waiting for approval of change set " +
+              id + " (encore-agent approve " + id +
               "); the change is still pending: approve it and run terraform "
               "apply again. Allow a longer wait with the timeouts block.");
       return false;
@@ -182,8 +194,8 @@ bool WaitForChangeSet(agent::AgentClient& client,
                 {{"change_set", id}, {"waited", FormatDuration(waited)}});
       next_progress = now + options.progress_every;
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - now);
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
     if (SleepOrCancel(ctx, std::min(options.poll_interval, left))) {
       diags.AddError(
           "Stopped while waiting for approval of change set " + id,

@@ -6,11 +6,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "agent/api/agent_client.h"
 #include "model/records.h"
@@ -18,6 +17,7 @@
 #include "provider/core/diagnostics.h"
 #include "provider/core/status.h"
 #include "provider/framework/call_context.h"
+#include "provider/framework/resource.h"
 #include "provider/values/value.h"
 
 namespace encore::resources {
@@ -40,6 +40,13 @@ namespace encore::resources {
 void AddAgentError(const framework::CallContext& ctx, const Status& status,
                    std::string_view what, Diagnostics& diags,
                    std::optional<AttributePath> path = std::nullopt);
+
+// For ReadResource: when `status` is not OK, sets `resp.new_state` to null
+// of `block` if the record is gone (kNotFound: Terraform plans to create it
+// again) or reports the error, and returns true (the caller stops).
+bool ReadFailed(const framework::CallContext& ctx, const Status& status,
+                std::string_view what, const framework::Block& block,
+                framework::ReadResponse& resp);
 
 // ---- change sets ------------------------------------------------------------
 
@@ -71,7 +78,8 @@ bool WaitForChangeSet(agent::AgentClient& client,
 // "30s", "20m", "1h30m" (as the timeouts block writes them).
 std::string FormatDuration(int64_t seconds);
 
-// ---- private state -----------------------------------------------------------
+// ---- private state
+// -----------------------------------------------------------
 
 // The private state as a JSON object; an empty object when empty or not
 // JSON (state from an import or an older provider).

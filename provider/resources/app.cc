@@ -3,11 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "model/app_model.h"
 #include "provider/catalog.h"
 #include "provider/config/provider_settings.h"
 #include "provider/framework/checks.h"
 #include "provider/framework/resource.h"
-#include "model/app_model.h"
 #include "provider/resources/agent_calls.h"
 #include "provider/resources/common.h"
 
@@ -151,8 +151,8 @@ class AppResource : public framework::Resource {
                                "creating app " + app.name, resp.diags);
       return;
     }
-    resp.new_state = AppState(schema().block, *created,
-                              AttrOr(req.planned_state, "model"));
+    resp.new_state =
+        AppState(schema().block, *created, AttrOr(req.planned_state, "model"));
     resp.private_data = resources::VersionPrivate(created->version);
   }
 
@@ -162,13 +162,8 @@ class AppResource : public framework::Resource {
     if (!client) return;
     std::string name = AttrOr(req.current_state, "name").AsString();
     auto app = client->GetApp(name);
-    if (!app.ok()) {
-      if (app.status().code() == StatusCode::kNotFound) {
-        resp.new_state = Value::Null(schema().block.ImpliedType());
-        return;
-      }
-      resources::AddAgentError(req.ctx, app.status(), "reading app " + name,
-                               resp.diags);
+    if (resources::ReadFailed(req.ctx, app.status(), "reading app " + name,
+                              schema().block, resp)) {
       return;
     }
     resp.new_state =
@@ -200,8 +195,8 @@ class AppResource : public framework::Resource {
                                AttributePath::Root("model"));
       return;
     }
-    resp.new_state = AppState(schema().block, *updated,
-                              AttrOr(req.planned_state, "model"));
+    resp.new_state =
+        AppState(schema().block, *updated, AttrOr(req.planned_state, "model"));
     resp.private_data = resources::VersionPrivate(updated->version);
   }
 

@@ -644,9 +644,9 @@ class EnvironmentResource : public framework::Resource {
     if (req.prior_state.IsKnown() && ArgumentsDiffer(req.prior_state, plan)) {
       for (const char* attr : {"status", "version", "infrastructure",
                                "pending_change_set", "drift"}) {
-        plan = WithAttr(
-            plan, attr,
-            Value::Unknown(schema().block.FindAttribute(attr)->type));
+        plan =
+            WithAttr(plan, attr,
+                     Value::Unknown(schema().block.FindAttribute(attr)->type));
       }
     }
 
@@ -675,14 +675,9 @@ class EnvironmentResource : public framework::Resource {
     std::string app = AttrOr(req.current_state, "app").AsString();
     std::string name = AttrOr(req.current_state, "name").AsString();
     auto env = client->GetEnvironment(app, name);
-    if (!env.ok()) {
-      if (env.status().code() == StatusCode::kNotFound) {
-        resp.new_state = Value::Null(schema().block.ImpliedType());
-        return;
-      }
-      resources::AddAgentError(req.ctx, env.status(),
-                               "reading environment " + app + "/" + name,
-                               resp.diags);
+    if (resources::ReadFailed(req.ctx, env.status(),
+                              "reading environment " + app + "/" + name,
+                              schema().block, resp)) {
       return;
     }
     resources::EnvironmentPrivate written =
@@ -709,8 +704,7 @@ class EnvironmentResource : public framework::Resource {
       auto env = client->GetEnvironment(spec.app, spec.name);
       if (!env.ok()) {
         resources::AddAgentError(req.ctx, env.status(),
-                                 "reading environment " + Id(spec),
-                                 resp.diags);
+                                 "reading environment " + Id(spec), resp.diags);
         return;
       }
       resp.new_state = resources::EnvironmentState(
@@ -735,8 +729,8 @@ class EnvironmentResource : public framework::Resource {
     bool new_server = spec.database && spec.database->existing_server &&
                       !(before.database && before.database->existing_server);
     SetWriteOnlyPassword(req.config, spec, wo_changed || new_server);
-    log::Debug("updating environment",
-               {{"environment", Id(spec)}, {"fields", model::QuotedList(mask)}});
+    log::Debug("updating environment", {{"environment", Id(spec)},
+                                        {"fields", model::QuotedList(mask)}});
     auto change = client->UpdateEnvironment(spec, *version, mask);
     if (!change.ok()) {
       resources::AddAgentError(req.ctx, change.status(),
@@ -753,8 +747,7 @@ class EnvironmentResource : public framework::Resource {
     std::string app = AttrOr(req.prior_state, "app").AsString();
     std::string name = AttrOr(req.prior_state, "name").AsString();
     auto version = ParseVersion(AttrOr(req.prior_state, "version"));
-    auto change =
-        client->DeleteEnvironment(app, name, version.value_or(0));
+    auto change = client->DeleteEnvironment(app, name, version.value_or(0));
     if (!change.ok()) {
       if (change.status().code() == StatusCode::kNotFound) return;
       resources::AddAgentError(req.ctx, change.status(),
@@ -763,8 +756,7 @@ class EnvironmentResource : public framework::Resource {
       return;
     }
     resources::WaitOptions wait;
-    wait.timeout_seconds =
-        resources::TimeoutSeconds(req.prior_state, "delete");
+    wait.timeout_seconds = resources::TimeoutSeconds(req.prior_state, "delete");
     resources::WaitForChangeSet(*client, req.ctx, change->change_set, wait,
                                 resp.diags);
   }
@@ -833,8 +825,8 @@ class EnvironmentResource : public framework::Resource {
     if (change.change_set.state == "pending_approval") {
       resources::WaitOptions wait;
       wait.timeout_seconds = resources::TimeoutSeconds(req.planned_state, op);
-      if (!resources::WaitForChangeSet(client, req.ctx, change.change_set,
-                                       wait, resp.diags)) {
+      if (!resources::WaitForChangeSet(client, req.ctx, change.change_set, wait,
+                                       resp.diags)) {
         return;  // no new state: Terraform keeps the previous values
       }
       auto fresh = client.GetEnvironment(env.spec.app, env.spec.name);
@@ -849,8 +841,8 @@ class EnvironmentResource : public framework::Resource {
     }
     resources::EnvironmentPrivate written;
     written.admin_password_fingerprint = Fingerprint(env);
-    resp.new_state = resources::EnvironmentState(
-        schema().block, env, req.planned_state, written);
+    resp.new_state = resources::EnvironmentState(schema().block, env,
+                                                 req.planned_state, written);
     resp.private_data = resources::EnvironmentPrivateJson(written);
   }
 };

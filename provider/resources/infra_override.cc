@@ -215,17 +215,12 @@ class InfraOverrideResource : public framework::Resource {
     auto client = config::ClientOf(req.ctx, resp.diags);
     if (!client) return;
     model::InfraOverride key = OverrideFrom(req.current_state);
-    auto o = client->GetInfraOverride(key.app, key.environment, key.kind,
-                                      key.name);
-    if (!o.ok()) {
-      if (o.status().code() == StatusCode::kNotFound) {
-        resp.new_state = Value::Null(schema().block.ImpliedType());
-        return;
-      }
-      resources::AddAgentError(req.ctx, o.status(),
-                               "reading infrastructure override " +
-                                   OverrideId(key),
-                               resp.diags);
+    auto o =
+        client->GetInfraOverride(key.app, key.environment, key.kind, key.name);
+    if (resources::ReadFailed(
+            req.ctx, o.status(),
+            "reading infrastructure override " + OverrideId(key),
+            schema().block, resp)) {
       return;
     }
     resp.new_state = OverrideState(schema().block, *o);
@@ -243,10 +238,9 @@ class InfraOverrideResource : public framework::Resource {
           client->GetInfraOverride(o.app, o.environment, o.kind, o.name);
       if (!current.ok()) {
         if (current.status().code() == StatusCode::kNotFound) return;
-        resources::AddAgentError(req.ctx, current.status(),
-                                 "reading infrastructure override " +
-                                     OverrideId(o),
-                                 resp.diags);
+        resources::AddAgentError(
+            req.ctx, current.status(),
+            "reading infrastructure override " + OverrideId(o), resp.diags);
         return;
       }
       version = current->version;
@@ -255,10 +249,9 @@ class InfraOverrideResource : public framework::Resource {
                                               o.name, version);
     if (!change.ok()) {
       if (change.status().code() == StatusCode::kNotFound) return;
-      resources::AddAgentError(req.ctx, change.status(),
-                               "deleting infrastructure override " +
-                                   OverrideId(o),
-                               resp.diags);
+      resources::AddAgentError(
+          req.ctx, change.status(),
+          "deleting infrastructure override " + OverrideId(o), resp.diags);
       return;
     }
     resources::WaitOptions wait;
@@ -291,17 +284,17 @@ class InfraOverrideResource : public framework::Resource {
     model::InfraOverride o = OverrideFrom(req.planned_state);
     auto change = client->PutInfraOverride(o, expected_version);
     if (!change.ok()) {
-      resources::AddAgentError(req.ctx, change.status(),
-                               "writing infrastructure override " +
-                                   OverrideId(o),
-                               resp.diags, kRoot.Attr("settings"));
+      resources::AddAgentError(
+          req.ctx, change.status(),
+          "writing infrastructure override " + OverrideId(o), resp.diags,
+          kRoot.Attr("settings"));
       return;
     }
     resources::WaitOptions wait;
     wait.timeout_seconds = resources::kDefaultTimeoutSeconds;
     bool waited = change->change_set.state == "pending_approval";
-    if (!resources::WaitForChangeSet(*client, req.ctx, change->change_set,
-                                     wait, resp.diags)) {
+    if (!resources::WaitForChangeSet(*client, req.ctx, change->change_set, wait,
+                                     resp.diags)) {
       return;  // the state keeps the previous values
     }
     model::InfraOverride record = change->override_record;
@@ -309,10 +302,9 @@ class InfraOverrideResource : public framework::Resource {
       auto fresh =
           client->GetInfraOverride(o.app, o.environment, o.kind, o.name);
       if (!fresh.ok()) {
-        resources::AddAgentError(req.ctx, fresh.status(),
-                                 "reading infrastructure override " +
-                                     OverrideId(o),
-                                 resp.diags);
+        resources::AddAgentError(
+            req.ctx, fresh.status(),
+            "reading infrastructure override " + OverrideId(o), resp.diags);
         return;
       }
       record = *fresh;

@@ -103,14 +103,9 @@ class PrimaryEnvironmentResource : public framework::Resource {
     if (!client) return;
     std::string app = AttrOr(req.current_state, "app").AsString();
     auto p = client->GetPrimaryEnvironment(app);
-    if (!p.ok()) {
-      if (p.status().code() == StatusCode::kNotFound) {
-        resp.new_state = Value::Null(schema().block.ImpliedType());
-        return;
-      }
-      resources::AddAgentError(req.ctx, p.status(),
-                               "reading the primary environment of app " + app,
-                               resp.diags);
+    if (resources::ReadFailed(req.ctx, p.status(),
+                              "reading the primary environment of app " + app,
+                              schema().block, resp)) {
       return;
     }
     resp.new_state = PrimaryState(schema().block, *p);
@@ -127,19 +122,18 @@ class PrimaryEnvironmentResource : public framework::Resource {
       auto current = client->GetPrimaryEnvironment(app);
       if (!current.ok()) {
         if (current.status().code() == StatusCode::kNotFound) return;
-        resources::AddAgentError(req.ctx, current.status(),
-                                 "reading the primary environment of app " +
-                                     app,
-                                 resp.diags);
+        resources::AddAgentError(
+            req.ctx, current.status(),
+            "reading the primary environment of app " + app, resp.diags);
         return;
       }
       version = current->version;
     }
     Status s = client->DeletePrimaryEnvironment(app, version);
     if (!s.ok() && s.code() != StatusCode::kNotFound) {
-      resources::AddAgentError(
-          req.ctx, s, "removing the primary environment of app " + app,
-          resp.diags);
+      resources::AddAgentError(req.ctx, s,
+                               "removing the primary environment of app " + app,
+                               resp.diags);
     }
   }
 
@@ -165,11 +159,10 @@ class PrimaryEnvironmentResource : public framework::Resource {
       if (!report_not_found && set.status().code() == StatusCode::kNotFound) {
         return false;
       }
-      resources::AddAgentError(
-          req.ctx, set.status(),
-          "making " + p.environment + " the primary environment of app " +
-              p.app,
-          resp.diags, AttributePath::Root("environment"));
+      resources::AddAgentError(req.ctx, set.status(),
+                               "making " + p.environment +
+                                   " the primary environment of app " + p.app,
+                               resp.diags, AttributePath::Root("environment"));
       return true;
     }
     resp.new_state = PrimaryState(schema().block, *set);

@@ -164,7 +164,6 @@ class SecretResource : public framework::Resource {
     }
   }
 
-
   void ModifyPlan(const framework::PlanRequest& req,
                   framework::PlanResponse& resp) const override {
     if (!resp.planned_state.IsKnown()) return;
@@ -205,14 +204,9 @@ class SecretResource : public framework::Resource {
     std::string app = AttrOr(req.current_state, "app").AsString();
     std::string name = AttrOr(req.current_state, "name").AsString();
     auto secret = client->GetSecret(app, name);
-    if (!secret.ok()) {
-      if (secret.status().code() == StatusCode::kNotFound) {
-        resp.new_state = Value::Null(schema().block.ImpliedType());
-        return;
-      }
-      resources::AddAgentError(req.ctx, secret.status(),
-                               "reading secret " + app + "/" + name,
-                               resp.diags);
+    if (resources::ReadFailed(req.ctx, secret.status(),
+                              "reading secret " + app + "/" + name,
+                              schema().block, resp)) {
       return;
     }
     resources::SecretPrivate priv =
@@ -220,17 +214,17 @@ class SecretResource : public framework::Resource {
     Value state = req.current_state;
     state = WithAttr(state, "app", Value::String(secret->app));
     state = WithAttr(state, "name", Value::String(secret->name));
-    state = WithAttr(state, "id",
-                     Value::String(secret->app + "/" + secret->name));
+    state =
+        WithAttr(state, "id", Value::String(secret->app + "/" + secret->name));
     state = WithAttr(state, "values_wo", Value::Null(values_map_type()));
     if (AttrOr(state, "values_wo_version").IsNull() &&
         secret->values_wo_version) {
       state = WithAttr(state, "values_wo_version",
                        Value::Int(*secret->values_wo_version));
     }
-    state = WithAttr(state, "values_sync",
-                     Value::String(resources::ValuesSync(
-                         priv, secret->fingerprints)));
+    state = WithAttr(
+        state, "values_sync",
+        Value::String(resources::ValuesSync(priv, secret->fingerprints)));
     resp.new_state = state;
     priv.version = secret->version;  // keep the fingerprints we wrote
     resp.private_data = resources::SecretPrivateJson(priv);
@@ -256,9 +250,8 @@ class SecretResource : public framework::Resource {
     }
     Status s = client->DeleteSecret(app, name, version);
     if (!s.ok() && s.code() != StatusCode::kNotFound) {
-      resources::AddAgentError(req.ctx, s,
-                               "deleting secret " + app + "/" + name,
-                               resp.diags);
+      resources::AddAgentError(
+          req.ctx, s, "deleting secret " + app + "/" + name, resp.diags);
     }
   }
 
@@ -298,8 +291,9 @@ class SecretResource : public framework::Resource {
       if (v.IsNull()) {
         resp.diags.AddAttributeError(
             kRoot.Attr("values").Key(k), "Null secret value",
-            "The value for \"" + k + "\" is null; give it a value or remove "
-            "the key.");
+            "The value for \"" + k +
+                "\" is null; give it a value or remove "
+                "the key.");
         return;
       }
       secret.values[k] = v.AsString();
@@ -316,14 +310,14 @@ class SecretResource : public framework::Resource {
       return;
     }
     Value state = req.planned_state;
-    state = WithAttr(state, "id",
-                     Value::String(secret.app + "/" + secret.name));
+    state =
+        WithAttr(state, "id", Value::String(secret.app + "/" + secret.name));
     state = WithAttr(state, "values_wo", Value::Null(values_map_type()));
-    state = WithAttr(state, "values_sync",
-                     Value::String(resources::kValuesInSync));
+    state =
+        WithAttr(state, "values_sync", Value::String(resources::kValuesInSync));
     resp.new_state = state;
-    resp.private_data = resources::SecretPrivateJson(
-        {put->version, put->fingerprints, true});
+    resp.private_data =
+        resources::SecretPrivateJson({put->version, put->fingerprints, true});
   }
 };
 
