@@ -10,6 +10,7 @@ PACKAGES=(
   libssl-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   clang libclang-rt-14-dev
   libsqlite3-dev sqlite3
+  postgresql postgresql-contrib libpq-dev redis-server nats-server libhiredis-dev libnats-dev
   jq unzip zip curl procps
 )
 
