@@ -35,6 +35,9 @@ std::optional<Role> ParseRole(std::string_view name);
 struct Actor {
   std::string name;
   Role role = Role::kViewer;
+  // The caller asked to resolve ownership conflicts in its favour (provider
+  // setting force_conflicts, CLI --force); such writes are audited.
+  bool force_conflicts = false;
 };
 
 struct TokenInfo {
@@ -261,6 +264,31 @@ struct AuditVerification {
 };
 
 // A token just made: its secret is shown once, never stored.
+// ---- real infrastructure ------------------------------------------------------
+
+// Connection facts of one provisioned resource (data sources).
+struct ResourceFacts {
+  std::string kind, name, provider_id, status;
+  std::map<std::string, std::string> facts;        // host, port, user, ...
+  std::map<std::string, std::string> credentials;  // password, when asked
+};
+
+struct BackendCounter {
+  int64_t reads = 0;
+  int64_t writes = 0;
+};
+
+// A short-lived PostgreSQL login (ephemeral encore_database_credentials).
+struct DatabaseCredentials {
+  std::string login;     // the role name
+  std::string password;  // only when issued
+  std::string host;
+  int64_t port = 0;
+  std::string database;
+  std::string sslmode;
+  std::string valid_until;  // RFC 3339, UTC
+};
+
 struct NewToken {
   TokenInfo info;
   std::string secret;

@@ -40,6 +40,8 @@
 
 namespace encore::agent {
 
+class Infrastructure;  // agent/executor/infrastructure.h
+
 // Milliseconds since the epoch; tests pass their own clock.
 using Clock = std::function<int64_t()>;
 Clock SystemClock();
@@ -147,6 +149,48 @@ class AgentService {
 
   // For the benchmark and status output.
   StatusOr<int64_t> CountEnvironments();
+
+  // ---- real infrastructure (DESIGN §5, §7); need SetInfrastructure ----
+  // Without it (unit tests of policy) environments stay "planned".
+  void SetInfrastructure(std::unique_ptr<Infrastructure> infra);
+  // Applies the environment's desired state again (after a failure or by
+  // hand). Member for non-production, admin for production.
+  StatusOr<model::Environment> ReconcileEnvironment(const model::Actor& who,
+                                                    const std::string& app,
+                                                    const std::string& name);
+  // Reads every resource and stores the differences as the env's drift.
+  StatusOr<model::Environment> ScanDrift(const model::Actor& who,
+                                         const std::string& app,
+                                         const std::string& name);
+  // The runtime config (infra.config.json shape) as JSON. With
+  // include_secrets, passwords and secret values in clear (admin for
+  // production, member otherwise; audited); without, `{"$env": NAME}`
+  // references in their place.
+  StatusOr<std::string> RuntimeConfig(const model::Actor& who,
+                                      const std::string& app,
+                                      const std::string& name,
+                                      const std::string& process_group,
+                                      bool include_secrets);
+  StatusOr<model::ResourceFacts> GetResourceFacts(
+      const model::Actor& who, const std::string& app, const std::string& env,
+      const std::string& kind, const std::string& name,
+      bool include_credentials);
+  StatusOr<std::map<std::string, model::BackendCounter>> BackendCounters(
+      const model::Actor& who);
+  // Short-lived logins: member for non-production, admin for production.
+  StatusOr<model::DatabaseCredentials> IssueDatabaseCredentials(
+      const model::Actor& who, const std::string& app, const std::string& env,
+      const std::string& database, const std::string& service,
+      int64_t ttl_seconds);
+  StatusOr<model::DatabaseCredentials> RenewDatabaseCredentials(
+      const model::Actor& who, const std::string& app, const std::string& env,
+      const std::string& database, const std::string& login,
+      int64_t ttl_seconds);
+  Status RevokeDatabaseCredentials(const model::Actor& who,
+                                   const std::string& app,
+                                   const std::string& env,
+                                   const std::string& database,
+                                   const std::string& login);
 
  private:
   struct Impl;

@@ -102,10 +102,29 @@ CREATE TABLE tokens (
 );
 )sql";
 
+// v2: the ownership ledger (DESIGN §5) and the credentials the agent made.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE ledger (
+  app TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  entry_json TEXT NOT NULL,
+  PRIMARY KEY (app, environment, kind, name)
+);
+CREATE TABLE credentials (
+  app TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  key TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  PRIMARY KEY (app, environment, key)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& StoreMigrations() {
-  static const std::vector<std::string_view> kMigrations = {kV1};
+  static const std::vector<std::string_view> kMigrations = {kV1, kV2};
   return kMigrations;
 }
 

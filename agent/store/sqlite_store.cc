@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "agent/store/audit_chain.h"
+#include "agent/store/ledger_json.h"
 #include "agent/store/migrations.h"
 #include "agent/store/sqlite_db.h"
 #include "agent/store/store.h"
@@ -586,6 +587,91 @@ class SqliteTx : public StoreTx {
   }
 
   // Tokens -------------------------------------------------------------
+  StatusOr<std::vector<LedgerEntry>> ListLedger(const std::string& app,
+                                                const std::string& env) override {
+    std::string sql =
+        "SELECT app, environment, kind, name, entry_json FROM ledger";
+    if (!app.empty()) sql += " WHERE app = ?1 AND environment = ?2";
+    sql += " ORDER BY app, environment, kind, name";
+    auto s = db_.Prepare(sql);
+    if (!s.ok()) return s.status();
+    if (!app.empty()) {
+      s->Bind(1, app);
+      s->Bind(2, env);
+    }
+    std::vector<LedgerEntry> out;
+    while (true) {
+      auto row = s->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      LedgerEntry e;
+      e.app = s->Text(0);
+      e.environment = s->Text(1);
+      e.kind = s->Text(2);
+      e.name = s->Text(3);
+      STORE_RETURN_IF_ERROR(LedgerEntryFromJson(s->Text(4), &e));
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  Status PutLedger(const LedgerEntry& e) override {
+    auto s = db_.Prepare(
+        "INSERT INTO ledger (app, environment, kind, name, entry_json) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (app, environment, kind, "
+        "name) DO UPDATE SET entry_json = excluded.entry_json");
+    if (!s.ok()) return s.status();
+    s->Bind(1, e.app).Bind(2, e.environment).Bind(3, e.kind).Bind(4, e.name);
+    s->Bind(5, LedgerEntryToJson(e));
+    return s->Run();
+  }
+
+  Status DeleteLedger(const std::string& app, const std::string& env,
+                      const std::string& kind, const std::string& name) override {
+    auto s = db_.Prepare(
+        "DELETE FROM ledger WHERE app = ?1 AND environment = ?2 AND kind = ?3 "
+        "AND name = ?4");
+    if (!s.ok()) return s.status();
+    s->Bind(1, app).Bind(2, env).Bind(3, kind).Bind(4, name);
+    return s->Run();
+  }
+
+  StatusOr<std::map<std::string, std::string>> ListCredentials(
+      const std::string& app, const std::string& env) override {
+    auto s = db_.Prepare(
+        "SELECT key, sealed FROM credentials WHERE app = ?1 AND environment = "
+        "?2 ORDER BY key");
+    if (!s.ok()) return s.status();
+    s->Bind(1, app).Bind(2, env);
+    std::map<std::string, std::string> out;
+    while (true) {
+      auto row = s->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      out[s->Text(0)] = s->Text(1);
+    }
+    return out;
+  }
+
+  Status PutCredential(const std::string& app, const std::string& env,
+                       const std::string& key, const std::string& sealed) override {
+    auto s = db_.Prepare(
+        "INSERT INTO credentials (app, environment, key, sealed) VALUES (?1, "
+        "?2, ?3, ?4) ON CONFLICT (app, environment, key) DO UPDATE SET sealed "
+        "= excluded.sealed");
+    if (!s.ok()) return s.status();
+    s->Bind(1, app).Bind(2, env).Bind(3, key).Bind(4, sealed);
+    return s->Run();
+  }
+
+  Status DeleteCredentials(const std::string& app, const std::string& env) override {
+    auto s = db_.Prepare(
+        "DELETE FROM credentials WHERE app = ?1 AND environment = ?2");
+    if (!s.ok()) return s.status();
+    s->Bind(1, app).Bind(2, env);
+    return s->Run();
+  }
+
   Status InsertToken(const model::TokenInfo& token,
                      const std::string& secret_hash) override {
     auto current = Version("SELECT 1 FROM tokens WHERE name = ?", token.name);

@@ -67,6 +67,34 @@ struct StoredChangeSet {
   std::string payload_json;
 };
 
+// One resource in the ownership ledger (DESIGN §5): who owns it, and per
+// owned attribute the value last written and the value the backend reported
+// back (they differ when the backend normalises, e.g. "256mb" ->
+// "268435456"). The executor diffs desired state against `written` and
+// detects conflicts against `observed`.
+struct LedgerAttribute {
+  std::string written;
+  std::string observed;
+  bool operator==(const LedgerAttribute&) const = default;
+};
+struct LedgerEntry {
+  std::string app, environment, kind, name;
+  std::string provider_id;
+  std::string backend_name;
+  std::string owner;  // encore-agent | adopted:observe | adopted:manage
+  std::string state;  // creating | updating | deleting | ready (journal)
+  std::map<std::string, LedgerAttribute> attributes;
+  std::map<std::string, std::string> baseline;  // "foreign.*" at creation
+  std::map<std::string, std::string> facts;     // connection facts
+  // sql_database on a server the agent does not own: host, port,
+  // admin_user, sslmode, sealed_admin_password (so teardown needs no
+  // environment record).
+  std::map<std::string, std::string> location;
+  std::map<std::string, std::string> credential_fingerprints;
+  int64_t updated_at_ms = 0;
+  bool operator==(const LedgerEntry&) const = default;
+};
+
 struct ChangeSetFilter {
   std::string app, environment, state;  // empty: any
 };
@@ -159,6 +187,23 @@ class StoreTx {
 
   // Tokens, stored by the hash of their secret (agent/crypto).
   // kAlreadyExists if the name (or the secret hash) is taken.
+  // Ledger (no versions: the executor serialises per environment). An
+  // empty app lists every environment's entries.
+  virtual StatusOr<std::vector<LedgerEntry>> ListLedger(
+      const std::string& app, const std::string& env) = 0;
+  virtual Status PutLedger(const LedgerEntry& e) = 0;
+  virtual Status DeleteLedger(const std::string& app, const std::string& env,
+                              const std::string& kind,
+                              const std::string& name) = 0;
+  // Credentials the agent generated (sealed by the caller).
+  virtual StatusOr<std::map<std::string, std::string>> ListCredentials(
+      const std::string& app, const std::string& env) = 0;
+  virtual Status PutCredential(const std::string& app, const std::string& env,
+                               const std::string& key,
+                               const std::string& sealed) = 0;
+  virtual Status DeleteCredentials(const std::string& app,
+                                   const std::string& env) = 0;
+
   virtual Status InsertToken(const model::TokenInfo& token,
                              const std::string& secret_hash) = 0;
   // The active (not revoked) token whose secret hashes to `secret_hash`.

@@ -940,3 +940,86 @@ TEST_F(StoreTest, ConcurrentReadersAndWriters) {
 
 }  // namespace
 }  // namespace encore::agent
+
+namespace encore::agent {
+namespace {
+
+LedgerEntry SampleEntry(const std::string& name) {
+  LedgerEntry e;
+  e.app = "shop";
+  e.environment = "local";
+  e.kind = "cache";
+  e.name = name;
+  e.provider_id = "redis:local/" + name;
+  e.backend_name = name;
+  e.owner = "encore-agent";
+  e.state = "creating";
+  e.attributes["maxmemory"] = {"256mb", "268435456"};
+  e.baseline["foreign.timeout"] = "0";
+  e.facts["port"] = "6380";
+  e.updated_at_ms = 42;
+  return e;
+}
+
+TEST_F(StoreTest, LedgerEntriesRoundTripAndSurviveReopen) {
+  ASSERT_TRUE(W([&](StoreTx& tx) {
+                return tx.PutLedger(SampleEntry("sessions"));
+              }).ok());
+  LedgerEntry updated = SampleEntry("sessions");
+  updated.state = "ready";
+  ASSERT_TRUE(W([&](StoreTx& tx) { return tx.PutLedger(updated); }).ok());
+  ASSERT_TRUE(W([&](StoreTx& tx) {
+                return tx.PutLedger(SampleEntry("other"));
+              }).ok());
+  Reopen();
+  std::vector<LedgerEntry> got;
+  ASSERT_TRUE(R([&](StoreTx& tx) {
+                auto l = tx.ListLedger("shop", "local");
+                if (!l.ok()) return l.status();
+                got = *l;
+                return Status::Ok();
+              }).ok());
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1], updated);
+  ASSERT_TRUE(W([&](StoreTx& tx) {
+                return tx.DeleteLedger("shop", "local", "cache", "other");
+              }).ok());
+  ASSERT_TRUE(R([&](StoreTx& tx) {
+                auto l = tx.ListLedger("", "");
+                if (!l.ok()) return l.status();
+                got = *l;
+                return Status::Ok();
+              }).ok());
+  ASSERT_EQ(got.size(), 1u);
+}
+
+TEST_F(StoreTest, CredentialsArePerEnvironment) {
+  ASSERT_TRUE(W([&](StoreTx& tx) {
+                Status s = tx.PutCredential("shop", "local", "role:a", "v1:x");
+                if (!s.ok()) return s;
+                s = tx.PutCredential("shop", "local", "role:a", "v1:y");
+                if (!s.ok()) return s;
+                return tx.PutCredential("shop", "dev", "role:a", "v1:z");
+              }).ok());
+  std::map<std::string, std::string> local;
+  ASSERT_TRUE(R([&](StoreTx& tx) {
+                auto c = tx.ListCredentials("shop", "local");
+                if (!c.ok()) return c.status();
+                local = *c;
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(local, (std::map<std::string, std::string>{{"role:a", "v1:y"}}));
+  ASSERT_TRUE(W([&](StoreTx& tx) {
+                return tx.DeleteCredentials("shop", "local");
+              }).ok());
+  ASSERT_TRUE(R([&](StoreTx& tx) {
+                auto c = tx.ListCredentials("shop", "local");
+                if (!c.ok()) return c.status();
+                local = *c;
+                return Status::Ok();
+              }).ok());
+  EXPECT_TRUE(local.empty());
+}
+
+}  // namespace
+}  // namespace encore::agent
