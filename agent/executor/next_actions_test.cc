@@ -64,7 +64,7 @@ TEST(NextActions, Table) {
        "delete", {{ActionKind::kDelete, "sessions"}}},
       {"removed stateful resource is retained by policy", {},
        {Entry(db), Entry(cache)}, {}, "retain",
-       {{ActionKind::kDelete, "sessions"}, {ActionKind::kRetain, "orders"}}},
+       {{ActionKind::kRetain, "orders"}, {ActionKind::kDelete, "sessions"}}},
       {"removed stateful resource is deleted by policy", {}, {Entry(db)}, {},
        "delete", {{ActionKind::kDelete, "orders"}}},
       {"adopt blocks adopt instead of creating", {db, bucket}, {},
