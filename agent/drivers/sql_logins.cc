@@ -1,0 +1,232 @@
+#include "agent/drivers/sql_logins.h"
+
+#include <ctime>
+#include <fstream>
+
+#include "agent/drivers/pg_connection.h"
+
+namespace encore::agent::drivers {
+namespace {
+
+constexpr char kEphemeralPrefix[] = "managed-by=encore-agent ephemeral until=";
+
+std::string Rfc3339(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+StatusOr<std::string> RandomHex(int bytes) {
+  std::ifstream in("/dev/urandom", std::ios::binary);
+  std::string out;
+  static const char* kHex = "0123456789abcdef";
+  for (int i = 0; i < bytes; ++i) {
+    char c;
+    if (!in.get(c)) return Status::Internal("cannot read /dev/urandom");
+    out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+    out += kHex[static_cast<unsigned char>(c) & 0xf];
+  }
+  return out;
+}
+
+Status InTransaction(PgConnection& c, const std::vector<std::string>& stmts,
+                     const std::string& what) {
+  auto begin = c.Exec("BEGIN");
+  if (!begin.ok()) return begin.status();
+  for (const auto& s : stmts) {
+    auto r = c.Exec(s);
+    if (!r.ok()) {
+      (void)c.Exec("ROLLBACK");
+      return Status(r.status().code(), what + ": " + r.status().message());
+    }
+  }
+  auto commit = c.Exec("COMMIT");
+  return commit.ok() ? Status::Ok() : commit.status();
+}
+
+// The login's mark: "" when the role does not exist; kNotFound-free.
+StatusOr<std::pair<bool, std::string>> LoginMark(PgConnection& c,
+                                                 const std::string& user) {
+  auto rows = c.Exec(
+      "SELECT COALESCE(shobj_description(oid, 'pg_authid'), '') FROM pg_roles "
+      "WHERE rolname = $1",
+      {user});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::make_pair(false, std::string());
+  return std::make_pair(true, (*rows)[0][0]);
+}
+
+bool IsEphemeral(const std::string& mark) {
+  return mark.rfind(kEphemeralPrefix, 0) == 0;
+}
+
+Status DropRole(const SqlServer& server, PgConnection& admin,
+                const std::vector<std::string>& databases,
+                const std::string& user) {
+  for (const auto& db : databases) {
+    auto in_db = PgConnection::Connect(server, db);
+    if (!in_db.ok()) {
+      if (in_db.status().code() == StatusCode::kNotFound) continue;  // gone
+      return in_db.status();
+    }
+    auto r = (*in_db)->Exec("DROP OWNED BY " + (*in_db)->QuoteIdent(user));
+    if (!r.ok()) {
+      return Status(r.status().code(), "login " + user +
+                                           ": DROP OWNED BY in database \"" +
+                                           db + "\": " + r.status().message());
+    }
+  }
+  auto r = admin.Exec("DROP ROLE IF EXISTS " + admin.QuoteIdent(user));
+  if (!r.ok()) {
+    return Status(r.status().code(), "login " + user + ": " +
+                                         r.status().message() +
+                                         "; drop what it owns, then retry");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string EphemeralMark(const std::string& valid_until) {
+  return kEphemeralPrefix + valid_until;
+}
+
+StatusOr<Login> IssueLogin(const SqlServer& server, const std::string& database,
+                           const std::string& grant_role, int64_t ttl_seconds,
+                           const std::string& password) {
+  if (ttl_seconds <= 0) {
+    return Status::InvalidArgument("a database login needs a positive ttl");
+  }
+  if (password.empty()) {
+    return Status::InvalidArgument("a database login needs a password");
+  }
+  auto c = PgConnection::Connect(server, "postgres");
+  if (!c.ok()) return c.status();
+  PgConnection& conn = **c;
+  auto found = conn.Exec(
+      "SELECT (SELECT count(*) FROM pg_database WHERE datname = $1), "
+      "(SELECT count(*) FROM pg_roles WHERE rolname = $2)",
+      {database, grant_role});
+  if (!found.ok()) return found.status();
+  if ((*found)[0][0] == "0") {
+    return Status::NotFound("database \"" + database + "\" does not exist on " +
+                            ServerName(server) +
+                            "; apply the environment first");
+  }
+  if ((*found)[0][1] == "0") {
+    return Status::NotFound("role \"" + grant_role + "\" of database \"" +
+                            database + "\" does not exist on " +
+                            ServerName(server) +
+                            "; apply the environment first");
+  }
+  auto hex = RandomHex(6);
+  if (!hex.ok()) return hex.status();
+  Login login;
+  login.user = "encore_tmp_" + *hex;
+  login.password = password;
+  login.valid_until = Rfc3339(std::time(nullptr) + ttl_seconds);
+  auto verifier = conn.PasswordVerifier(login.user, password);
+  if (!verifier.ok()) return verifier.status();
+  const std::string role = conn.QuoteIdent(login.user);
+  Status s =
+      InTransaction(conn,
+                    {"CREATE ROLE " + role + " LOGIN PASSWORD " +
+                         conn.QuoteLiteral(*verifier) + " VALID UNTIL " +
+                         conn.QuoteLiteral(login.valid_until) + " IN ROLE " +
+                         conn.QuoteIdent(grant_role),
+                     "COMMENT ON ROLE " + role + " IS " +
+                         conn.QuoteLiteral(EphemeralMark(login.valid_until))},
+                    "issuing a login for database \"" + database + "\"");
+  if (!s.ok()) return s;
+  return login;
+}
+
+StatusOr<Login> RenewLogin(const SqlServer& server, const std::string& user,
+                           int64_t ttl_seconds) {
+  if (ttl_seconds <= 0) {
+    return Status::InvalidArgument("a database login needs a positive ttl");
+  }
+  auto c = PgConnection::Connect(server, "postgres");
+  if (!c.ok()) return c.status();
+  PgConnection& conn = **c;
+  auto mark = LoginMark(conn, user);
+  if (!mark.ok()) return mark.status();
+  if (!mark->first) {
+    return Status::NotFound("login " + user +
+                            " does not exist (expired and dropped?); "
+                            "open new credentials");
+  }
+  if (!IsEphemeral(mark->second)) {
+    return Status::FailedPrecondition("role " + user +
+                                      " is not a login issued by encore-agent");
+  }
+  Login login;
+  login.user = user;
+  login.valid_until = Rfc3339(std::time(nullptr) + ttl_seconds);
+  const std::string role = conn.QuoteIdent(user);
+  Status s =
+      InTransaction(conn,
+                    {"ALTER ROLE " + role + " VALID UNTIL " +
+                         conn.QuoteLiteral(login.valid_until),
+                     "COMMENT ON ROLE " + role + " IS " +
+                         conn.QuoteLiteral(EphemeralMark(login.valid_until))},
+                    "renewing login " + user);
+  if (!s.ok()) return s;
+  return login;
+}
+
+Status DropLogin(const SqlServer& server, const std::string& database,
+                 const std::string& user) {
+  auto c = PgConnection::Connect(server, "postgres");
+  if (!c.ok()) return c.status();
+  auto mark = LoginMark(**c, user);
+  if (!mark.ok()) return mark.status();
+  if (!mark->first) return Status::Ok();
+  if (!IsEphemeral(mark->second)) {
+    return Status::FailedPrecondition("role " + user +
+                                      " is not a login issued by encore-agent; "
+                                      "it is not dropped");
+  }
+  return DropRole(server, **c, {database}, user);
+}
+
+StatusOr<int> DropExpiredLogins(const SqlServer& server) {
+  auto c = PgConnection::Connect(server, "postgres");
+  if (!c.ok()) return c.status();
+  PgConnection& conn = **c;
+  auto rows = conn.Exec(
+      "SELECT a.rolname, COALESCE((SELECT string_agg(DISTINCT d.datname, "
+      "chr(30)) "
+      "  FROM pg_shdepend s JOIN pg_database d ON d.oid = s.dbid "
+      "  WHERE s.refclassid = 'pg_authid'::regclass AND s.refobjid = a.oid), "
+      "'') "
+      "FROM (SELECT r.oid, r.rolname, substr(shobj_description(r.oid, "
+      "'pg_authid'), length($1) + 1) AS until FROM pg_roles r "
+      "WHERE starts_with(COALESCE(shobj_description(r.oid, 'pg_authid'), ''), "
+      "$1)) a "
+      "WHERE CASE WHEN a.until ~ "
+      "'^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$' "
+      "THEN a.until::timestamptz < now() ELSE false END ORDER BY 1",
+      {kEphemeralPrefix});
+  if (!rows.ok()) return rows.status();
+  int dropped = 0;
+  for (const auto& row : *rows) {
+    std::vector<std::string> dbs;
+    size_t start = 0;
+    while (!row[1].empty()) {
+      size_t at = row[1].find('\x1e', start);
+      dbs.push_back(
+          row[1].substr(start, at == std::string::npos ? at : at - start));
+      if (at == std::string::npos) break;
+      start = at + 1;
+    }
+    Status s = DropRole(server, conn, dbs, row[0]);
+    if (!s.ok()) return s;
+    ++dropped;
+  }
+  return dropped;
+}
+
+}  // namespace encore::agent::drivers
