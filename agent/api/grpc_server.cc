@@ -135,7 +135,10 @@ class AgentServiceImpl final : public pb::Agent::Service {
                      : who.status();
       } else {
         caller = who->name;
-        status = body(*who);
+        model::Actor actor = *who;
+        actor.force_conflicts =
+            Metadata(ctx, "x-encore-force-conflicts") == "true";
+        status = body(actor);
       }
     }
     grpc::Status gs = ToGrpcStatus(status);
@@ -431,6 +434,107 @@ class AgentServiceImpl final : public pb::Agent::Service {
       if (!r.ok()) return r.status();
       for (const auto& t : *r) ToProto(t, resp->add_tokens());
       return Status::Ok();
+    });
+  }
+
+  // ---- real infrastructure ----
+  grpc::Status ReconcileEnvironment(grpc::ServerContext* ctx,
+                                    const pb::ReconcileEnvironmentRequest* req,
+                                    pb::Environment* resp) override {
+    return Handle("ReconcileEnvironment", ctx, [&](const model::Actor& who) {
+      return Out(svc_->ReconcileEnvironment(who, req->app(), req->name()), resp);
+    });
+  }
+  grpc::Status ScanDrift(grpc::ServerContext* ctx, const pb::ScanDriftRequest* req,
+                         pb::Environment* resp) override {
+    return Handle("ScanDrift", ctx, [&](const model::Actor& who) {
+      return Out(svc_->ScanDrift(who, req->app(), req->name()), resp);
+    });
+  }
+  grpc::Status GetRuntimeConfig(grpc::ServerContext* ctx,
+                                const pb::GetRuntimeConfigRequest* req,
+                                pb::RuntimeConfig* resp) override {
+    return Handle("GetRuntimeConfig", ctx, [&](const model::Actor& who) -> Status {
+      auto r = svc_->RuntimeConfig(who, req->app(), req->name(),
+                                   req->process_group(), req->include_secrets());
+      if (!r.ok()) return r.status();
+      resp->set_json(*r);
+      return Status::Ok();
+    });
+  }
+  grpc::Status GetResourceFacts(grpc::ServerContext* ctx,
+                                const pb::GetResourceFactsRequest* req,
+                                pb::ResourceFacts* resp) override {
+    return Handle("GetResourceFacts", ctx, [&](const model::Actor& who) -> Status {
+      auto r = svc_->GetResourceFacts(who, req->app(), req->environment(),
+                                      req->kind(), req->name(),
+                                      req->include_credentials());
+      if (!r.ok()) return r.status();
+      resp->set_kind(r->kind);
+      resp->set_name(r->name);
+      resp->set_provider_id(r->provider_id);
+      resp->set_status(r->status);
+      for (const auto& [k, v] : r->facts) (*resp->mutable_facts())[k] = v;
+      for (const auto& [k, v] : r->credentials) (*resp->mutable_credentials())[k] = v;
+      return Status::Ok();
+    });
+  }
+  grpc::Status GetBackendCounters(grpc::ServerContext* ctx,
+                                  const pb::GetBackendCountersRequest*,
+                                  pb::BackendCounters* resp) override {
+    return Handle("GetBackendCounters", ctx, [&](const model::Actor& who) -> Status {
+      auto r = svc_->BackendCounters(who);
+      if (!r.ok()) return r.status();
+      for (const auto& [kind, c] : *r) {
+        pb::DriverCounters& d = (*resp->mutable_drivers())[kind];
+        d.set_reads(c.reads);
+        d.set_writes(c.writes);
+      }
+      return Status::Ok();
+    });
+  }
+  static void CredsToProto(const model::DatabaseCredentials& c,
+                           pb::DatabaseCredentials* p) {
+    p->set_login(c.login);
+    p->set_password(c.password);
+    p->set_host(c.host);
+    p->set_port(c.port);
+    p->set_database(c.database);
+    p->set_sslmode(c.sslmode);
+    p->set_valid_until(c.valid_until);
+  }
+  grpc::Status IssueDatabaseCredentials(
+      grpc::ServerContext* ctx, const pb::IssueDatabaseCredentialsRequest* req,
+      pb::DatabaseCredentials* resp) override {
+    return Handle("IssueDatabaseCredentials", ctx,
+                  [&](const model::Actor& who) -> Status {
+                    auto r = svc_->IssueDatabaseCredentials(
+                        who, req->app(), req->environment(), req->database(),
+                        req->service(), req->ttl_seconds());
+                    if (!r.ok()) return r.status();
+                    CredsToProto(*r, resp);
+                    return Status::Ok();
+                  });
+  }
+  grpc::Status RenewDatabaseCredentials(
+      grpc::ServerContext* ctx, const pb::RenewDatabaseCredentialsRequest* req,
+      pb::DatabaseCredentials* resp) override {
+    return Handle("RenewDatabaseCredentials", ctx,
+                  [&](const model::Actor& who) -> Status {
+                    auto r = svc_->RenewDatabaseCredentials(
+                        who, req->app(), req->environment(), req->database(),
+                        req->login(), req->ttl_seconds());
+                    if (!r.ok()) return r.status();
+                    CredsToProto(*r, resp);
+                    return Status::Ok();
+                  });
+  }
+  grpc::Status RevokeDatabaseCredentials(
+      grpc::ServerContext* ctx, const pb::RevokeDatabaseCredentialsRequest* req,
+      pb::DeleteResponse*) override {
+    return Handle("RevokeDatabaseCredentials", ctx, [&](const model::Actor& who) {
+      return svc_->RevokeDatabaseCredentials(who, req->app(), req->environment(),
+                                             req->database(), req->login());
     });
   }
 

@@ -15,7 +15,11 @@
 
 #include "agent/api/grpc_server.h"
 #include "agent/cli/commands.h"
+#include <thread>
+
 #include "agent/cli/data_dir.h"
+#include "agent/drivers/registry.h"
+#include "agent/executor/infrastructure.h"
 #include "agent/cli/tls_files.h"
 #include "agent/crypto/secret_box.h"
 #include "agent/service/agent_service.h"
@@ -150,6 +154,26 @@ StatusOr<int> RunServe(Session& s) {
   auto box = SecretBox::OpenOrCreate(KeyPath(dir));
   if (!box.ok()) return box.status();
   AgentService service(std::move(*store), std::move(*box), SystemClock());
+  {
+    // Real local infrastructure (DESIGN §7): servers start on first use.
+    backends::LocalBackendsOptions bo;
+    bo.data_dir = dir;
+    std::string cluster = s.has_flag("sql-cluster")
+                              ? s.flag("sql-cluster")
+                              : s.env()("ENCORE_AGENT_SQL_CLUSTER").value_or("");
+    if (!cluster.empty() && cluster != "main" && cluster != "test") {
+      return Status::InvalidArgument("--sql-cluster " + cluster +
+                                     ": use main (persistent) or test (tmpfs, "
+                                     "fsync off)");
+    }
+    bo.sql_test_cluster = cluster == "test";
+    auto backends = std::make_unique<backends::LocalBackends>(bo);
+    auto drivers = drivers::MakeLocalDrivers(*backends);
+    service.SetInfrastructure([&](Store* st, SecretBox* sb) {
+      return std::make_unique<Infrastructure>(st, sb, std::move(backends),
+                                              std::move(drivers));
+    });
+  }
 
   auto admin = service.BootstrapAdminToken();
   if (!admin.ok()) return admin.status();
@@ -179,6 +203,8 @@ StatusOr<int> RunServe(Session& s) {
   Say(s.out(), std::string("encore-agent ") + ENCORE_VERSION +
                    " serving on " + address + " (data dir " + dir + ")");
 
+  std::thread resume([&service] { service.ResumeProvisioning(); });
+
   int sig = 0;
   while (sigwait(&sigs, &sig) != 0) {
   }
@@ -189,6 +215,7 @@ StatusOr<int> RunServe(Session& s) {
                              std::chrono::system_clock::now())
                    .c_str());
   (*server)->Shutdown(std::chrono::milliseconds(5000));
+  resume.join();
   ::close(*lock_fd);
   return 0;
 }

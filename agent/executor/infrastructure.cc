@@ -316,11 +316,11 @@ StatusOr<ApplyResult> Infrastructure::Apply(
       spec.deletion_policy.empty()
           ? (spec.type == "production" ? "retain" : "delete")
           : spec.deletion_policy;
-  std::vector<Action> actions =
+  std::vector<ResourceAction> actions =
       WorkToDo(NextActions(desired, *ledger, spec.adopt, policy));
 
   struct Step {
-    Action action;
+    ResourceAction action;
     Resource resource;
     Driver* driver = nullptr;
     bool rebuild = false;  // exists with our mark but the ledger lost it
@@ -328,7 +328,7 @@ StatusOr<ApplyResult> Infrastructure::Apply(
   std::vector<Step> steps;
   std::vector<std::string> problems;
   // ---- checks (reads only) ----
-  for (const Action& a : actions) {
+  for (const ResourceAction& a : actions) {
     Step st;
     st.action = a;
     st.driver = impl_->drivers.Find(a.item.kind);
@@ -433,7 +433,7 @@ StatusOr<ApplyResult> Infrastructure::Apply(
   }
   // ---- writes, journalled ----
   for (Step& st : steps) {
-    const Action& a = st.action;
+    const ResourceAction& a = st.action;
     Driver& d = *st.driver;
     switch (a.kind) {
       case ActionKind::kCreate:

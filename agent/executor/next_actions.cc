@@ -57,19 +57,19 @@ bool Executable(const model::InfraItem& item) {
          scheme == "disk";
 }
 
-std::vector<Action> NextActions(const std::vector<model::InfraItem>& desired,
+std::vector<ResourceAction> NextActions(const std::vector<model::InfraItem>& desired,
                                 const std::vector<LedgerEntry>& ledger,
                                 const std::vector<model::AdoptSpec>& adopt,
                                 const std::string& deletion_policy) {
   std::map<Key, const LedgerEntry*> by_key;
   for (const auto& e : ledger) by_key[{e.kind, e.name}] = &e;
-  std::vector<Action> out;
+  std::vector<ResourceAction> out;
   std::set<Key> wanted;
   for (const auto& item : desired) {
     if (!Executable(item)) continue;
     Key key{item.kind, item.name};
     wanted.insert(key);
-    Action a;
+    ResourceAction a;
     a.item = item;
     auto it = by_key.find(key);
     if (it == by_key.end()) {
@@ -126,7 +126,7 @@ std::vector<Action> NextActions(const std::vector<model::InfraItem>& desired,
   for (const LedgerEntry* ep : removals) {
     const LedgerEntry& e = *ep;
     if (wanted.count({e.kind, e.name})) continue;
-    Action a;
+    ResourceAction a;
     a.item = ItemOfEntry(e);
     a.entry = &e;
     if (e.owner.rfind("adopted:", 0) == 0) {
@@ -142,8 +142,8 @@ std::vector<Action> NextActions(const std::vector<model::InfraItem>& desired,
   return out;
 }
 
-std::vector<Action> WorkToDo(const std::vector<Action>& actions) {
-  std::vector<Action> out;
+std::vector<ResourceAction> WorkToDo(const std::vector<ResourceAction>& actions) {
+  std::vector<ResourceAction> out;
   for (const auto& a : actions) {
     if (a.kind != ActionKind::kNone) out.push_back(a);
   }

@@ -50,13 +50,13 @@ enum class ActionKind {
 };
 const char* ActionName(ActionKind k);
 
-struct Action {
+struct ResourceAction {
   ActionKind kind = ActionKind::kNone;
   model::InfraItem item;  // desired; for removals the ledger's view
   std::map<std::string, std::string> patch;     // kUpdate / kResumeUpdate
   std::map<std::string, std::string> expected;  // kUpdate: observed values
   const LedgerEntry* entry = nullptr;           // when in the ledger
-  bool operator==(const Action& o) const {
+  bool operator==(const ResourceAction& o) const {
     return kind == o.kind && item.kind == o.item.kind &&
            item.name == o.item.name && patch == o.patch &&
            expected == o.expected;
@@ -66,13 +66,13 @@ struct Action {
 // True for kinds a local driver executes, for items the agent runs.
 bool Executable(const model::InfraItem& item);
 
-std::vector<Action> NextActions(const std::vector<model::InfraItem>& desired,
+std::vector<ResourceAction> NextActions(const std::vector<model::InfraItem>& desired,
                                 const std::vector<LedgerEntry>& ledger,
                                 const std::vector<model::AdoptSpec>& adopt,
                                 const std::string& deletion_policy);
 
 // Only the actions that do something (not kNone).
-std::vector<Action> WorkToDo(const std::vector<Action>& actions);
+std::vector<ResourceAction> WorkToDo(const std::vector<ResourceAction>& actions);
 
 }  // namespace encore::agent
 

@@ -1,5 +1,8 @@
 #include "agent/service/agent_service.h"
 
+#include "agent/executor/infrastructure.h"
+#include "agent/executor/runtime_config.h"
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -293,20 +296,118 @@ struct AgentService::Impl {
   bool ports_loaded = false;
   std::set<int> used_ports;
 
-  // Per write: port changes to apply on commit.
+  // Real infrastructure (null: environments stay "planned").
+  std::unique_ptr<Infrastructure> infra;
+
+  struct TeardownJob {
+    std::string app, env, policy;
+  };
+  // Per write: port changes to apply on commit, and the environments whose
+  // infrastructure to converge (or tear down) once it committed.
   struct WriteCtx {
     std::set<int> add, remove;
+    std::set<std::pair<std::string, std::string>> converge;
+    std::vector<TeardownJob> teardowns;
+    bool force = false;
   };
 
   Status Write(const std::function<Status(StoreTx&, WriteCtx&)>& fn) {
-    std::lock_guard<std::mutex> lock(write_mu);
     WriteCtx ctx;
-    Status s = store->Write([&](StoreTx& tx) { return fn(tx, ctx); });
-    if (s.ok()) {
-      for (int p : ctx.remove) used_ports.erase(p);
-      for (int p : ctx.add) used_ports.insert(p);
+    Status s;
+    {
+      std::lock_guard<std::mutex> lock(write_mu);
+      s = store->Write([&](StoreTx& tx) { return fn(tx, ctx); });
+      if (s.ok()) {
+        for (int p : ctx.remove) used_ports.erase(p);
+        for (int p : ctx.add) used_ports.insert(p);
+      }
     }
-    return s;
+    if (!s.ok() || !infra) return s;
+    // After the commit: the backends follow the recorded desired state.
+    for (const auto& t : ctx.teardowns) {
+      auto r = infra->Teardown(t.app, t.env, t.policy);
+      if (!r.ok()) {
+        return Status::FailedPrecondition(
+            "apply failed: environment " + EnvKey(t.app, t.env) +
+            " was deleted but removing its infrastructure failed: " +
+            r.status().message() +
+            "; its resources stay in the ledger and are removed at the "
+            "agent's next start");
+      }
+    }
+    for (const auto& [app, env] : ctx.converge) {
+      Status c = Converge(app, env, ctx.force, nullptr);
+      if (!c.ok()) return c;
+    }
+    return Status::Ok();
+  }
+
+  // After a converge: the environment as it now stands.
+  void Refresh(Environment& env) {
+    if (!infra || env.spec.app.empty()) return;
+    (void)store->Read([&](StoreTx& tx) -> Status {
+      auto e = tx.GetEnvironment(env.spec.app, env.spec.name);
+      if (e.ok() && e->env.version == env.version) env = e->env;
+      return Status::Ok();
+    });
+  }
+
+  bool ExecutesLocally(const EnvironmentSpec& spec) const {
+    return infra != nullptr && RunsLocally(spec);
+  }
+
+  // Runs the stored desired state of app/env against the backends and
+  // records the outcome as the environment's status (never its version).
+  Status Converge(const std::string& app, const std::string& name, bool force,
+                  Environment* out) {
+    StoredEnvironment se;
+    Status s = store->Read([&](StoreTx& tx) -> Status {
+      auto e = tx.GetEnvironment(app, name);
+      if (!e.ok()) return e.status();
+      se = *e;
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    if (out) *out = se.env;
+    if (!ExecutesLocally(se.env.spec) || se.env.status == "pending_approval") {
+      return Status::Ok();
+    }
+    std::string password;
+    if (!se.sealed_admin_password.empty()) {
+      auto clear = box->Open(se.sealed_admin_password, PasswordContext(app, name));
+      if (!clear.ok()) return clear.status();
+      password = *clear;
+    }
+    auto r = infra->Apply(se.env.spec, password, se.env.infrastructure, force);
+    std::string failure;
+    if (!r.ok()) {
+      failure = r.status().message();
+      if (failure.rfind("conflict:", 0) != 0) failure = "apply failed: " + failure;
+    }
+    Environment updated;
+    s = store->Write([&](StoreTx& tx) -> Status {
+      auto e = tx.GetEnvironment(app, name);
+      if (!e.ok()) return e.status();
+      if (e->env.version != se.env.version) return Status::Ok();  // newer write
+      Environment env = e->env;
+      if (r.ok()) {
+        env.infrastructure = r->items;
+        env.status = "ready";
+      } else {
+        env.status = "failed: " + failure;
+      }
+      SVC_RETURN_IF_ERROR(tx.PutEnvironmentStatus(env));
+      updated = env;
+      if (r.ok() && !r->forced.empty()) {
+        return Audit(tx, "agent", "environment.force_conflicts",
+                     EnvKey(app, name), {{"overwritten", r->forced}});
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    if (out && !updated.spec.app.empty()) *out = updated;
+    if (!r.ok()) return Status::FailedPrecondition(failure);
+    return Status::Ok();
   }
 
   Status Audit(StoreTx& tx, const std::string& actor, const std::string& action,
@@ -468,6 +569,10 @@ struct AgentService::Impl {
         SVC_RETURN_IF_ERROR(
             tx.DeletePrimaryEnvironment(p.spec.app, primary->version));
       }
+      if (ExecutesLocally(cur->env.spec)) {
+        ctx.teardowns.push_back({p.spec.app, p.spec.name,
+                                 EffectiveDeletionPolicy(cur->env.spec)});
+      }
       out.env = cur->env;
       out.env.status = "deleted";
       out.env.pending_change_set.clear();
@@ -507,7 +612,7 @@ struct AgentService::Impl {
     if (p.op == "create" || p.op == "update") {
       StoredEnvironment se;
       se.env.spec = p.spec;
-      se.env.status = AppliedStatus(p.spec);
+      se.env.status = ExecutesLocally(p.spec) ? "provisioning" : AppliedStatus(p.spec);
       se.env.url = url;
       se.env.infrastructure = p.infrastructure;
       se.sealed_admin_password = p.sealed_admin_password;
@@ -518,8 +623,9 @@ struct AgentService::Impl {
     } else {
       env = cur->env;
     }
-    env.status = AppliedStatus(env.spec);
+    env.status = ExecutesLocally(env.spec) ? "provisioning" : AppliedStatus(env.spec);
     env.url = url;
+    if (ExecutesLocally(env.spec)) ctx.converge.insert({p.spec.app, p.spec.name});
     env.infrastructure = p.infrastructure;
     env.pending_change_set.clear();
     if (cur.ok()) env.drift = cur->env.drift;
@@ -547,6 +653,7 @@ struct AgentService::Impl {
   StatusOr<SubmitResult> Submit(StoreTx& tx, WriteCtx& ctx, const Actor& who,
                                 Submission sub) {
     const EnvironmentSpec& spec = sub.payload.spec;
+    ctx.force = who.force_conflicts;
     auto pending = PendingFor(tx, spec.app, spec.name);
     if (!pending.ok()) return pending.status();
     const std::string request_key = sub.payload.RequestKey();
@@ -959,6 +1066,12 @@ StatusOr<model::EnvironmentChange> AgentService::CreateEnvironment(
         auto cs = impl_->LatestApplied(tx, existing->env);
         if (!cs.ok()) return cs.status();
         result.change = {existing->env, *cs};
+        // A retry after a lost reply or a killed agent: finish the work.
+        if (impl_->ExecutesLocally(want) && existing->env.status != "ready" &&
+            existing->env.status != "pending_approval") {
+          ctx.converge.insert({spec.app, spec.name});
+          ctx.force = who.force_conflicts;
+        }
         return Status::Ok();
       }
       return Status::AlreadyExists("environment " + key +
@@ -1005,6 +1118,7 @@ StatusOr<model::EnvironmentChange> AgentService::CreateEnvironment(
     return Status::Ok();
   });
   if (!s.ok()) return s;
+  impl_->Refresh(result.change.environment);
   return result.change;
 }
 
@@ -1147,6 +1261,7 @@ StatusOr<model::EnvironmentChange> AgentService::UpdateEnvironment(
     return Status::Ok();
   });
   if (!s.ok()) return s;
+  impl_->Refresh(result.change.environment);
   return result.change;
 }
 
@@ -1685,6 +1800,7 @@ StatusOr<model::ChangeSet> AgentService::ApproveChangeSet(
       return impl_->Audit(tx, who.name, "changeset.expire", id,
                           {{"environment", key}, {"reason", expired}});
     }
+    ctx.force = who.force_conflicts;
     auto applied = impl_->ApplyPayload(tx, ctx, *p);
     if (!applied.ok()) return applied.status();
     cs.state = "applied";
@@ -1767,6 +1883,308 @@ StatusOr<int64_t> AgentService::CountEnvironments() {
   });
   if (!s.ok()) return s;
   return n;
+}
+
+}  // namespace encore::agent
+
+// ---- real infrastructure ------------------------------------------------------
+
+namespace encore::agent {
+namespace {
+
+// The environment record (kNotFound naming it).
+StatusOr<StoredEnvironment> LoadEnvironment(Store& store, const std::string& app,
+                                            const std::string& name) {
+  return ReadOne(store, [&](StoreTx& tx) { return tx.GetEnvironment(app, name); });
+}
+
+Status CheckTtl(int64_t ttl) {
+  if (ttl < 60 || ttl > 12 * 3600) {
+    return Status::InvalidArgument("ttl of " + std::to_string(ttl) +
+                                   "s is outside 1m..12h");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AgentService::SetInfrastructure(
+    const std::function<std::unique_ptr<Infrastructure>(Store*, SecretBox*)>& make) {
+  impl_->infra = make(impl_->store.get(), impl_->box.get());
+}
+
+void AgentService::ResumeProvisioning() {
+  if (!impl_->infra) return;
+  auto all = ReadOne(*impl_->store, [&](StoreTx& tx) { return tx.ListEnvironments("", ""); });
+  if (!all.ok()) return;
+  for (const auto& e : *all) {
+    if (e.env.status == "provisioning") {
+      (void)impl_->Converge(e.env.spec.app, e.env.spec.name, false, nullptr);
+    }
+  }
+}
+
+StatusOr<model::Environment> AgentService::ReconcileEnvironment(
+    const model::Actor& who, const std::string& app, const std::string& name) {
+  auto se = LoadEnvironment(*impl_->store, app, name);
+  if (!se.ok()) return se.status();
+  SVC_RETURN_IF_ERROR(Authorize(who, Action::kWriteEnvironment,
+                                IsProductionSpec(se->env.spec), EnvKey(app, name)));
+  model::Environment out = se->env;
+  SVC_RETURN_IF_ERROR(impl_->Converge(app, name, who.force_conflicts, &out));
+  return out;
+}
+
+StatusOr<model::Environment> AgentService::ScanDrift(const model::Actor& who,
+                                                     const std::string& app,
+                                                     const std::string& name) {
+  SVC_RETURN_IF_ERROR(Authorize(who, Action::kRead, false));
+  auto se = LoadEnvironment(*impl_->store, app, name);
+  if (!se.ok()) return se.status();
+  if (!impl_->ExecutesLocally(se->env.spec)) {
+    return Status::FailedPrecondition(
+        "environment " + EnvKey(app, name) + " runs on " + se->env.spec.cloud +
+        ", whose drivers only plan; there is nothing to scan");
+  }
+  std::string password;
+  if (!se->sealed_admin_password.empty()) {
+    auto clear = impl_->box->Open(se->sealed_admin_password, PasswordContext(app, name));
+    if (!clear.ok()) return clear.status();
+    password = *clear;
+  }
+  auto drift = impl_->infra->ScanDrift(app, name, se->env.spec, password);
+  if (!drift.ok()) return drift.status();
+  model::Environment out = se->env;
+  Status s = impl_->store->Write([&](StoreTx& tx) -> Status {
+    auto e = tx.GetEnvironment(app, name);
+    if (!e.ok()) return e.status();
+    out = e->env;
+    out.drift = *drift;
+    return tx.PutEnvironmentStatus(out);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+StatusOr<std::string> AgentService::RuntimeConfig(const model::Actor& who,
+                                                  const std::string& app,
+                                                  const std::string& name,
+                                                  const std::string& group,
+                                                  bool include_secrets) {
+  auto se = LoadEnvironment(*impl_->store, app, name);
+  if (!se.ok()) return se.status();
+  const bool prod = IsProductionSpec(se->env.spec);
+  SVC_RETURN_IF_ERROR(Authorize(
+      who, include_secrets ? Action::kWriteEnvironment : Action::kRead, prod,
+      EnvKey(app, name)));
+  auto a = ReadOne(*impl_->store, [&](StoreTx& tx) { return tx.GetApp(app); });
+  if (!a.ok()) return a.status();
+  auto m = impl_->ModelOf(*a);
+  if (!m.ok()) return m.status();
+  RuntimeConfigInput in;
+  in.env = se->env;
+  in.model = *m;
+  in.process_group = group;
+  in.include_secrets = include_secrets;
+  if (impl_->infra) {
+    auto ledger = impl_->infra->Ledger(app, name);
+    if (!ledger.ok()) return ledger.status();
+    in.ledger = *ledger;
+  }
+  if (include_secrets) {
+    if (impl_->infra) {
+      auto pw = impl_->infra->RolePasswords(app, name);
+      if (!pw.ok()) return pw.status();
+      in.role_passwords = *pw;
+    }
+    auto secrets = ReadOne(*impl_->store, [&](StoreTx& tx) { return tx.ListSecrets(app); });
+    if (!secrets.ok()) return secrets.status();
+    for (const auto& sec : *secrets) {
+      for (const std::string& key : {"env:" + name, se->env.spec.type}) {
+        auto it = sec.sealed_values.find(key);
+        if (it == sec.sealed_values.end()) continue;
+        auto clear = impl_->box->Open(it->second, SecretContext(app, sec.secret.name, key));
+        if (!clear.ok()) return clear.status();
+        in.secrets[sec.secret.name] = *clear;
+        break;
+      }
+    }
+    SVC_RETURN_IF_ERROR(impl_->store->Write([&](StoreTx& tx) {
+      return impl_->Audit(tx, who.name, "runtime_config.reveal", EnvKey(app, name),
+                          {{"process_group", group}});
+    }));
+  }
+  return BuildRuntimeConfig(in);
+}
+
+StatusOr<model::ResourceFacts> AgentService::GetResourceFacts(
+    const model::Actor& who, const std::string& app, const std::string& env,
+    const std::string& kind, const std::string& name, bool include_credentials) {
+  auto se = LoadEnvironment(*impl_->store, app, env);
+  if (!se.ok()) return se.status();
+  SVC_RETURN_IF_ERROR(Authorize(
+      who, include_credentials ? Action::kWriteEnvironment : Action::kRead,
+      IsProductionSpec(se->env.spec), EnvKey(app, env)));
+  model::ResourceFacts f;
+  f.kind = kind;
+  f.name = name;
+  f.status = se->env.status;
+  if (kind == "gateway" || kind == "service") {
+    if (se->env.url.empty()) {
+      return Status::NotFound("environment " + EnvKey(app, env) +
+                              " has no gateway address (status " + se->env.status + ")");
+    }
+    f.facts["url"] = se->env.url;
+    f.facts["address"] = se->env.url.substr(se->env.url.find("://") + 3);
+    f.provider_id = "gateway:" + EnvKey(app, env);
+    return f;
+  }
+  if (!impl_->infra) {
+    return Status::NotFound(kind + " " + name + " of " + EnvKey(app, env) +
+                            " is not provisioned (status " + se->env.status + ")");
+  }
+  auto ledger = impl_->infra->Ledger(app, env);
+  if (!ledger.ok()) return ledger.status();
+  for (const auto& e : *ledger) {
+    if (e.kind != kind || e.name != name) continue;
+    f.provider_id = e.provider_id;
+    f.status = e.owner == "adopted:observe" ? "observed" : e.state;
+    f.facts = e.facts;
+    if (include_credentials && kind == "sql_database" && e.facts.count("user")) {
+      auto pw = impl_->infra->RolePasswords(app, env);
+      if (!pw.ok()) return pw.status();
+      auto it = pw->find(e.facts.at("user"));
+      if (it != pw->end()) f.credentials["password"] = it->second;
+    }
+    return f;
+  }
+  return Status::NotFound(kind + " " + name + " of " + EnvKey(app, env) +
+                          " is not provisioned (environment status " +
+                          se->env.status + ")");
+}
+
+StatusOr<std::map<std::string, model::BackendCounter>> AgentService::BackendCounters(
+    const model::Actor& who) {
+  SVC_RETURN_IF_ERROR(Authorize(who, Action::kRead, false));
+  if (!impl_->infra) return std::map<std::string, model::BackendCounter>{};
+  return impl_->infra->Counters();
+}
+
+namespace {
+
+struct LoginTarget {
+  StoredEnvironment env;
+  LedgerEntry database;
+  std::string admin_password;
+};
+
+}  // namespace
+
+static StatusOr<LoginTarget> FindLoginTarget(Store& store, SecretBox& box,
+                                             Infrastructure* infra,
+                                             const model::Actor& who,
+                                             const std::string& app,
+                                             const std::string& env,
+                                             const std::string& database) {
+  auto se = LoadEnvironment(store, app, env);
+  if (!se.ok()) return se.status();
+  SVC_RETURN_IF_ERROR(Authorize(who, Action::kWriteEnvironment,
+                                IsProductionSpec(se->env.spec), EnvKey(app, env)));
+  if (!infra || !RunsLocally(se->env.spec)) {
+    return Status::FailedPrecondition(
+        "environment " + EnvKey(app, env) +
+        " has no database the agent runs; short-lived logins need a local or "
+        "encore environment");
+  }
+  auto ledger = infra->Ledger(app, env);
+  if (!ledger.ok()) return ledger.status();
+  LoginTarget t;
+  t.env = *se;
+  bool found = false;
+  for (const auto& e : *ledger) {
+    if (e.kind == "sql_database" && e.name == database) {
+      t.database = e;
+      found = true;
+    }
+  }
+  if (!found) {
+    return Status::NotFound("database " + database + " of " + EnvKey(app, env) +
+                            " is not provisioned (environment status " +
+                            se->env.status + ")");
+  }
+  if (!se->sealed_admin_password.empty()) {
+    auto clear = box.Open(se->sealed_admin_password, PasswordContext(app, env));
+    if (!clear.ok()) return clear.status();
+    t.admin_password = *clear;
+  }
+  return t;
+}
+
+StatusOr<model::DatabaseCredentials> AgentService::IssueDatabaseCredentials(
+    const model::Actor& who, const std::string& app, const std::string& env,
+    const std::string& database, const std::string& service, int64_t ttl) {
+  SVC_RETURN_IF_ERROR(CheckTtl(ttl));
+  auto t = FindLoginTarget(*impl_->store, *impl_->box, impl_->infra.get(), who,
+                           app, env, database);
+  if (!t.ok()) return t.status();
+  std::string role = t->database.facts.count("user") ? t->database.facts.at("user") : "";
+  if (!service.empty()) {
+    role.clear();
+    std::string roles;
+    if (auto it = t->database.attributes.find("roles"); it != t->database.attributes.end()) {
+      roles = it->second.written;
+    }
+    std::stringstream in(roles);
+    std::string r;
+    while (std::getline(in, r, ',')) {
+      const std::string want = service + "_svc";
+      if (r == want || (r.size() > want.size() &&
+                        r.compare(r.size() - want.size() - 1, std::string::npos,
+                                  "_" + want) == 0)) {
+        role = r;
+      }
+    }
+    if (role.empty()) {
+      return Status::InvalidArgument("service " + service + " does not use database " +
+                                     database + " (its roles: " + roles + ")");
+    }
+  }
+  auto c = impl_->infra->IssueLogin(t->env.env.spec, t->admin_password, t->database,
+                                    role, ttl);
+  if (!c.ok()) return c.status();
+  SVC_RETURN_IF_ERROR(impl_->store->Write([&](StoreTx& tx) {
+    return impl_->Audit(tx, who.name, "database_credentials.issue", EnvKey(app, env),
+                        {{"database", database}, {"login", c->login},
+                         {"valid_until", c->valid_until}});
+  }));
+  return c;
+}
+
+StatusOr<model::DatabaseCredentials> AgentService::RenewDatabaseCredentials(
+    const model::Actor& who, const std::string& app, const std::string& env,
+    const std::string& database, const std::string& login, int64_t ttl) {
+  SVC_RETURN_IF_ERROR(CheckTtl(ttl));
+  auto t = FindLoginTarget(*impl_->store, *impl_->box, impl_->infra.get(), who,
+                           app, env, database);
+  if (!t.ok()) return t.status();
+  return impl_->infra->RenewLogin(t->env.env.spec, t->admin_password, t->database,
+                                  login, ttl);
+}
+
+Status AgentService::RevokeDatabaseCredentials(const model::Actor& who,
+                                               const std::string& app,
+                                               const std::string& env,
+                                               const std::string& database,
+                                               const std::string& login) {
+  auto t = FindLoginTarget(*impl_->store, *impl_->box, impl_->infra.get(), who,
+                           app, env, database);
+  if (!t.ok()) return t.status();
+  SVC_RETURN_IF_ERROR(impl_->infra->DropLogin(t->env.env.spec, t->admin_password,
+                                              t->database, login));
+  return impl_->store->Write([&](StoreTx& tx) {
+    return impl_->Audit(tx, who.name, "database_credentials.revoke", EnvKey(app, env),
+                        {{"database", database}, {"login", login}});
+  });
 }
 
 }  // namespace encore::agent

@@ -152,7 +152,11 @@ class AgentService {
 
   // ---- real infrastructure (DESIGN §5, §7); need SetInfrastructure ----
   // Without it (unit tests of policy) environments stay "planned".
-  void SetInfrastructure(std::unique_ptr<Infrastructure> infra);
+  // `make` gets the service's store and secret box (which outlive it).
+  void SetInfrastructure(
+      const std::function<std::unique_ptr<Infrastructure>(Store*, SecretBox*)>& make);
+  // At start: converges the environments a killed agent left provisioning.
+  void ResumeProvisioning();
   // Applies the environment's desired state again (after a failure or by
   // hand). Member for non-production, admin for production.
   StatusOr<model::Environment> ReconcileEnvironment(const model::Actor& who,
