@@ -66,12 +66,17 @@ Schema MakeSchema() {
       "the app's primary environment)."));
   s.block.Add(BoolAttr("force_conflicts")
                   .Optional()
-                  .Doc("When `true`, ownership conflicts (a resource the "
+                  .Doc("Resolve ownership conflicts in Terraform's favour: "
+                       "a value someone changed outside the agent is "
+                       "overwritten (audited). With `true`, a resource the "
                        "agent manages that another owner changed, or an "
-                       "adopted resource that another owner claims) are "
-                       "resolved in this configuration's favour, and each "
-                       "such resolution is recorded in the agent's audit "
-                       "log. Default `false`: a conflict is an error."));
+                       "adopted resource that another owner claims, is "
+                       "written as this configuration says, and each such "
+                       "write is recorded in the agent's audit log. Falls "
+                       "back to the `ENCORE_FORCE_CONFLICTS` environment "
+                       "variable (`1` or `true`). Default `false`: a "
+                       "conflict is an error naming the attribute and its "
+                       "expected and actual values."));
   return s;
 }
 
@@ -139,8 +144,8 @@ class EncoreProvider : public framework::Provider {
     std::shared_ptr<agent::AgentClient> client;
     if (!settings.unknown.count("agent") && !settings.unknown.count("token") &&
         !settings.unknown.count("ca_cert")) {
-      auto opened = config::OpenAgentClient(settings, config::ProcessEnv(),
-                                            geteuid());
+      auto opened =
+          config::OpenAgentClient(settings, config::ProcessEnv(), geteuid());
       if (!opened.ok()) {
         diags.AddAttributeError(agent_path, "Cannot set up the agent client",
                                 opened.status().message());

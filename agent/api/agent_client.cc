@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -35,7 +36,8 @@ StatusOr<std::string> TargetFor(const std::string& address, bool* tls) {
     if (path.size() < 2 || path[0] != '/') {
       return Status::InvalidArgument("agent address \"" + address +
                                      "\" does not name an absolute socket "
-                                     "path; " + kAddressForms);
+                                     "path; " +
+                                     kAddressForms);
     }
     *tls = false;
     return "unix://" + path;
@@ -67,6 +69,7 @@ class GrpcAgentClient final : public AgentClient {
  public:
   GrpcAgentClient(ClientOptions options, std::shared_ptr<grpc::Channel> ch)
       : options_(std::move(options)),
+        force_(options_.force_conflicts),
         channel_(std::move(ch)),
         stub_(pb::Agent::NewStub(channel_)) {}
 
@@ -168,8 +171,8 @@ class GrpcAgentClient final : public AgentClient {
         "UpdateEnvironment", rid, req, &pb::Agent::Stub::UpdateEnvironment);
   }
   StatusOr<model::EnvironmentChange> DeleteEnvironment(
-      const std::string& app, const std::string& name,
-      int64_t expected_version, const std::string& rid) override {
+      const std::string& app, const std::string& name, int64_t expected_version,
+      const std::string& rid) override {
     pb::DeleteEnvironmentRequest req;
     req.set_app(app);
     req.set_name(name);
@@ -279,8 +282,7 @@ class GrpcAgentClient final : public AgentClient {
     req.set_name(name);
     req.set_expected_version(expected_version);
     return Unary<pb::InfraOverrideChange, model::InfraOverrideChange>(
-        "DeleteInfraOverride", rid, req,
-        &pb::Agent::Stub::DeleteInfraOverride);
+        "DeleteInfraOverride", rid, req, &pb::Agent::Stub::DeleteInfraOverride);
   }
 
   StatusOr<model::ChangeSet> GetChangeSet(const std::string& id,
@@ -371,7 +373,148 @@ class GrpcAgentClient final : public AgentClient {
     return out;
   }
 
+  StatusOr<model::Environment> ReconcileEnvironment(
+      const std::string& app, const std::string& name,
+      const std::string& rid) override {
+    pb::ReconcileEnvironmentRequest req;
+    req.set_app(app);
+    req.set_name(name);
+    return Unary<pb::Environment, model::Environment>(
+        "ReconcileEnvironment", rid, req,
+        &pb::Agent::Stub::ReconcileEnvironment);
+  }
+  StatusOr<model::Environment> ScanDrift(const std::string& app,
+                                         const std::string& name,
+                                         const std::string& rid) override {
+    pb::ScanDriftRequest req;
+    req.set_app(app);
+    req.set_name(name);
+    return Unary<pb::Environment, model::Environment>(
+        "ScanDrift", rid, req, &pb::Agent::Stub::ScanDrift);
+  }
+  StatusOr<std::string> GetRuntimeConfig(const std::string& app,
+                                         const std::string& name,
+                                         const std::string& process_group,
+                                         bool include_secrets,
+                                         const std::string& rid) override {
+    pb::GetRuntimeConfigRequest req;
+    req.set_app(app);
+    req.set_name(name);
+    req.set_process_group(process_group);
+    req.set_include_secrets(include_secrets);
+    pb::RuntimeConfig resp;
+    Status s = Call("GetRuntimeConfig", rid, [&](grpc::ClientContext* c) {
+      return stub_->GetRuntimeConfig(c, req, &resp);
+    });
+    if (!s.ok()) return s;
+    return resp.json();
+  }
+  StatusOr<model::ResourceFacts> GetResourceFacts(
+      const std::string& app, const std::string& env, const std::string& kind,
+      const std::string& name, bool include_credentials,
+      const std::string& rid) override {
+    pb::GetResourceFactsRequest req;
+    req.set_app(app);
+    req.set_environment(env);
+    req.set_kind(kind);
+    req.set_name(name);
+    req.set_include_credentials(include_credentials);
+    pb::ResourceFacts resp;
+    Status s = Call("GetResourceFacts", rid, [&](grpc::ClientContext* c) {
+      return stub_->GetResourceFacts(c, req, &resp);
+    });
+    if (!s.ok()) return s;
+    model::ResourceFacts out;
+    out.kind = resp.kind();
+    out.name = resp.name();
+    out.provider_id = resp.provider_id();
+    out.status = resp.status();
+    out.facts.insert(resp.facts().begin(), resp.facts().end());
+    out.credentials.insert(resp.credentials().begin(),
+                           resp.credentials().end());
+    return out;
+  }
+  StatusOr<std::map<std::string, model::BackendCounter>> GetBackendCounters(
+      const std::string& rid) override {
+    pb::GetBackendCountersRequest req;
+    pb::BackendCounters resp;
+    Status s = Call("GetBackendCounters", rid, [&](grpc::ClientContext* c) {
+      return stub_->GetBackendCounters(c, req, &resp);
+    });
+    if (!s.ok()) return s;
+    std::map<std::string, model::BackendCounter> out;
+    for (const auto& [driver, counts] : resp.drivers()) {
+      out[driver] = model::BackendCounter{counts.reads(), counts.writes()};
+    }
+    return out;
+  }
+  StatusOr<model::DatabaseCredentials> IssueDatabaseCredentials(
+      const std::string& app, const std::string& env,
+      const std::string& database, const std::string& service,
+      int64_t ttl_seconds, const std::string& rid) override {
+    pb::IssueDatabaseCredentialsRequest req;
+    req.set_app(app);
+    req.set_environment(env);
+    req.set_database(database);
+    req.set_service(service);
+    req.set_ttl_seconds(ttl_seconds);
+    pb::DatabaseCredentials resp;
+    Status s =
+        Call("IssueDatabaseCredentials", rid, [&](grpc::ClientContext* c) {
+          return stub_->IssueDatabaseCredentials(c, req, &resp);
+        });
+    if (!s.ok()) return s;
+    return Credentials(resp);
+  }
+  StatusOr<model::DatabaseCredentials> RenewDatabaseCredentials(
+      const std::string& app, const std::string& env,
+      const std::string& database, const std::string& login,
+      int64_t ttl_seconds, const std::string& rid) override {
+    pb::RenewDatabaseCredentialsRequest req;
+    req.set_app(app);
+    req.set_environment(env);
+    req.set_database(database);
+    req.set_login(login);
+    req.set_ttl_seconds(ttl_seconds);
+    pb::DatabaseCredentials resp;
+    Status s =
+        Call("RenewDatabaseCredentials", rid, [&](grpc::ClientContext* c) {
+          return stub_->RenewDatabaseCredentials(c, req, &resp);
+        });
+    if (!s.ok()) return s;
+    return Credentials(resp);
+  }
+  Status RevokeDatabaseCredentials(const std::string& app,
+                                   const std::string& env,
+                                   const std::string& database,
+                                   const std::string& login,
+                                   const std::string& rid) override {
+    pb::RevokeDatabaseCredentialsRequest req;
+    req.set_app(app);
+    req.set_environment(env);
+    req.set_database(database);
+    req.set_login(login);
+    return Empty("RevokeDatabaseCredentials", rid, req,
+                 &pb::Agent::Stub::RevokeDatabaseCredentials);
+  }
+
+  void SetForceConflicts(bool force) override { force_ = force; }
+  bool force_conflicts() const override { return force_; }
+
  private:
+  static model::DatabaseCredentials Credentials(
+      const pb::DatabaseCredentials& p) {
+    model::DatabaseCredentials c;
+    c.login = p.login();
+    c.password = p.password();
+    c.host = p.host();
+    c.port = p.port();
+    c.database = p.database();
+    c.sslmode = p.sslmode();
+    c.valid_until = p.valid_until();
+    return c;
+  }
+
   template <typename Req, typename Resp>
   using Method = grpc::Status (pb::Agent::Stub::*)(grpc::ClientContext*,
                                                    const Req&, Resp*);
@@ -412,6 +555,7 @@ class GrpcAgentClient final : public AgentClient {
         ctx.AddMetadata("authorization", "Bearer " + options_.token);
       }
       ctx.AddMetadata("x-request-id", rid);
+      if (force_) ctx.AddMetadata(kForceConflictsMetadata, "true");
       ctx.AddMetadata("x-client", options_.client_name.empty()
                                       ? std::string("encore-agent-client")
                                       : options_.client_name);
@@ -428,26 +572,26 @@ class GrpcAgentClient final : public AgentClient {
     }
     Status status = FromGrpcStatus(gs);
     if (gs.error_code() == grpc::StatusCode::UNAVAILABLE) {
-      status = Status::Unavailable("agent not reachable at " +
-                                   options_.address + " (" +
-                                   gs.error_message() +
-                                   "); start it with `encore-agent serve`");
+      status = Status::Unavailable(
+          "agent not reachable at " + options_.address + " (" +
+          gs.error_message() + "); start it with `encore-agent serve`");
     } else if (gs.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
       status = Status(StatusCode::kDeadlineExceeded,
-                      "agent at " + options_.address +
-                          " did not answer " + rpc + " within " +
+                      "agent at " + options_.address + " did not answer " +
+                          rpc + " within " +
                           std::to_string(options_.call_timeout_ms) + " ms");
     }
     if (options_.on_call) {
-      double ms = std::chrono::duration<double, std::milli>(
-                      SteadyClock::now() - start)
-                      .count();
+      double ms =
+          std::chrono::duration<double, std::milli>(SteadyClock::now() - start)
+              .count();
       options_.on_call(CallLog{rpc, rid, status, ms});
     }
     return status;
   }
 
   ClientOptions options_;
+  std::atomic<bool> force_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<pb::Agent::Stub> stub_;
 };
@@ -476,8 +620,7 @@ StatusOr<std::unique_ptr<AgentClient>> AgentClient::Open(
   args.SetMaxReceiveMessageSize(64 << 20);
   auto channel = grpc::CreateCustomChannel(*target, creds, args);
   if (!channel) {
-    return Status::Internal("cannot make a gRPC channel to " +
-                            options.address);
+    return Status::Internal("cannot make a gRPC channel to " + options.address);
   }
   return std::unique_ptr<AgentClient>(
       new GrpcAgentClient(std::move(options), std::move(channel)));

@@ -82,6 +82,7 @@ StatusOr<agent::ClientOptions> ClientOptionsFor(const ProviderSettings& s,
     }
   }
   o.client_name = ClientName();
+  o.force_conflicts = s.force_conflicts;
   o.retry_unavailable_ms = kRetryUnavailableMs;
   o.on_call = LogAgentCall;
   return o;

@@ -88,5 +88,19 @@ TEST(ClientOfTest, UnknownSettingsAndUnconfigured) {
   EXPECT_NE(d2.items().at(0).detail.find("token"), std::string::npos);
 }
 
+TEST_F(AgentConnectionTest, ForceConflictsReachesTheClient) {
+  ProviderSettings s = ResolveSettings(values::Value(), Env(), 1000);
+  auto plain = ClientOptionsFor(s, Env(), 1000);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->force_conflicts);
+  s.force_conflicts = true;
+  auto forced = ClientOptionsFor(s, Env(), 1000);
+  ASSERT_TRUE(forced.ok());
+  EXPECT_TRUE(forced->force_conflicts);
+  auto client = OpenAgentClient(s, Env(), 1000);
+  ASSERT_TRUE(client.ok()) << client.status().message();
+  EXPECT_TRUE((*client)->force_conflicts());
+}
+
 }  // namespace
 }  // namespace encore::config

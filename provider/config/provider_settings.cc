@@ -1,5 +1,6 @@
 #include "provider/config/provider_settings.h"
 
+#include <cctype>
 #include <cstdlib>
 
 namespace encore::config {
@@ -135,13 +136,18 @@ ProviderSettings ResolveSettings(const Value& config, const EnvLookup& env,
   }
   if (auto v = ConfigString(config, "app", s)) s.app = *v;
   if (auto v = ConfigString(config, "env", s)) s.env = *v;
-  if (config.IsKnown()) {
-    const Value& fc = config.GetAttr("force_conflicts");
-    if (fc.IsUnknown()) {
-      s.unknown.insert("force_conflicts");
-    } else if (fc.IsKnown()) {
-      s.force_conflicts = fc.AsBool();
-    }
+  const Value fc = config.IsKnown() ? config.GetAttr("force_conflicts")
+                                    : Value::Null(values::Type::Bool());
+  if (fc.IsUnknown()) {
+    s.unknown.insert("force_conflicts");
+  } else if (fc.IsKnown()) {
+    s.force_conflicts = fc.AsBool();
+    s.force_conflicts_source = Source::kConfig;
+  } else if (auto e = NonEmpty(env, kForceConflictsEnv)) {
+    std::string v;
+    for (char c : *e) v += static_cast<char>(std::tolower(c));
+    s.force_conflicts = v == "1" || v == "true";
+    s.force_conflicts_source = Source::kEnv;
   }
   return s;
 }

@@ -14,8 +14,8 @@
 #include <string_view>
 
 #include "agent/api/agent_client.h"
-#include "provider/core/diagnostics.h"
 #include "model/agent_paths.h"
+#include "provider/core/diagnostics.h"
 #include "provider/core/status.h"
 #include "provider/framework/call_context.h"
 #include "provider/values/value.h"
@@ -28,6 +28,9 @@ using model::ProcessEnv;
 inline constexpr char kAgentEnv[] = "ENCORE_AGENT";
 inline constexpr char kTokenEnv[] = "ENCORE_TOKEN";
 inline constexpr char kCaCertEnv[] = "ENCORE_CA_CERT";
+// "1" or "true" (any case) turns force_conflicts on when the provider block
+// does not set it; anything else leaves it off.
+inline constexpr char kForceConflictsEnv[] = "ENCORE_FORCE_CONFLICTS";
 
 // Where a setting's value came from, for messages.
 enum class Source { kUnset, kConfig, kEnv, kDefault };
@@ -43,7 +46,10 @@ struct ProviderSettings {
   Source ca_cert_source = Source::kUnset;
   std::string app;  // default app for data sources; empty: none
   std::string env;  // default environment for data sources; empty: none
+  // Resolve ownership conflicts in Terraform's favour (audited by the
+  // agent); the client sends it with every call.
   bool force_conflicts = false;
+  Source force_conflicts_source = Source::kUnset;
 
   // Names of the provider attributes whose configured values were unknown
   // (during plan): their settings are not known yet. Unknown is never
@@ -66,9 +72,9 @@ std::string DefaultAgentAddress(const EnvLookup& env, uid_t uid);
 Status CheckAgentAddress(std::string_view address);
 
 // Resolves each setting: the configuration's value when known and non-null,
-// else the environment variable (agent, token, ca_cert; empty counts as
-// unset), else the default. `config` is the provider block's value (null:
-// no block). Pure: no I/O besides `env`.
+// else the environment variable (agent, token, ca_cert, force_conflicts;
+// empty counts as unset), else the default. `config` is the provider block's
+// value (null: no block). Pure: no I/O besides `env`.
 ProviderSettings ResolveSettings(const values::Value& config,
                                  const EnvLookup& env, uid_t uid);
 

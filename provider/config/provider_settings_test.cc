@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <utility>
+#include <vector>
 
 namespace encore::config {
 namespace {
@@ -162,6 +164,31 @@ TEST(SettingsOfTest, FindsConfiguredEncore) {
   ctx.provider = std::make_shared<ConfiguredEncore>(s);
   ASSERT_NE(SettingsOf(ctx), nullptr);
   EXPECT_EQ(SettingsOf(ctx)->app, "shop");
+}
+
+TEST(ResolveSettingsTest, ForceConflictsFromEnv) {
+  for (const auto& [value, want] :
+       std::vector<std::pair<std::string, bool>>{{"1", true},
+                                                 {"true", true},
+                                                 {"TRUE", true},
+                                                 {"0", false},
+                                                 {"false", false},
+                                                 {"yes-please", false}}) {
+    ProviderSettings s = ResolveSettings(
+        Config({}),
+        FakeEnv({{"ENCORE_FORCE_CONFLICTS", value}, {"HOME", "/h"}}), kUser);
+    EXPECT_EQ(s.force_conflicts, want) << value;
+    EXPECT_EQ(s.force_conflicts_source, Source::kEnv) << value;
+  }
+  // The configuration wins over the variable.
+  ProviderSettings s = ResolveSettings(
+      Config({{"force_conflicts", Value::Bool(false)}}),
+      FakeEnv({{"ENCORE_FORCE_CONFLICTS", "1"}, {"HOME", "/h"}}), kUser);
+  EXPECT_FALSE(s.force_conflicts);
+  EXPECT_EQ(s.force_conflicts_source, Source::kConfig);
+  s = ResolveSettings(Config({}), FakeEnv({{"HOME", "/h"}}), kUser);
+  EXPECT_FALSE(s.force_conflicts);
+  EXPECT_EQ(s.force_conflicts_source, Source::kUnset);
 }
 
 }  // namespace

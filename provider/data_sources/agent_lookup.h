@@ -67,6 +67,28 @@ std::unique_ptr<TypedLookup> StartLookup(const framework::DataReadRequest& req,
                                          const std::string& kind,
                                          Diagnostics& diags);
 
+// The connection facts of `kind` l.name in l.env (GetResourceFacts; the
+// credentials too when `include_credentials`). Nullopt when there are
+// none: NOT_FOUND (the item is not provisioned yet, or the environment's
+// drivers only plan) and UNIMPLEMENTED (an agent without real
+// infrastructure) add a warning naming the environment and its status
+// (when `warn`); other failures add an error (check diags.HasError()).
+// When the credentials are refused (PERMISSION_DENIED), the facts without
+// them, with a warning saying which role may read them.
+std::optional<model::ResourceFacts> FetchResourceFacts(
+    const framework::CallContext& ctx, const TypedLookup& l,
+    const std::string& kind, bool include_credentials, Diagnostics& diags,
+    bool warn = true);
+
+// One fact as a value: the string under `key` in f->facts (else in
+// f->credentials), null when `f` is null or the fact absent or empty.
+values::Value FactString(const model::ResourceFacts* f, const std::string& key);
+// The fact as a whole number (a port); null when absent or not a number.
+values::Value FactNumber(const model::ResourceFacts* f, const std::string& key);
+// The fact as a list of strings: a JSON array of strings, else the
+// comma-separated items; null when absent.
+values::Value FactList(const model::ResourceFacts* f, const std::string& key);
+
 // A typed lookup's state: id (APP/ENV/KIND/NAME), app, env, name, and
 // from `item` provider_id, status and planned_calls; then `facts`; every
 // other attribute null.

@@ -1,15 +1,15 @@
 // Data source encore_bucket: where one of an environment's object storage
 // buckets lives.
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "model/text.h"
 #include "provider/catalog.h"
 #include "provider/data_sources/agent_lookup.h"
 #include "provider/data_sources/lookup_arguments.h"
 #include "provider/resources/agent_calls.h"
-#include "model/text.h"
-#include <map>
-#include <vector>
 
 namespace encore::catalog {
 namespace {
@@ -28,17 +28,22 @@ framework::Schema MakeSchema() {
       "disk; on AWS an S3 bucket, on GCP a GCS bucket.",
       "bucket",
       {
-          ComputedString("path",
-                         "The directory that holds the bucket's objects (local "
-                         "and encore clouds; null elsewhere)." + std::string(data_sources::kUntilProvisioned)),
+          ComputedString(
+              "path",
+              "The directory that holds the bucket's objects (local "
+              "and encore clouds; null elsewhere)." +
+                  std::string(data_sources::kNullWhenNotProvisioned)),
           ComputedBool("public",
                        "Whether the bucket's objects are readable by anyone."),
           ComputedBool(
               "versioned",
               "Whether the bucket keeps earlier versions of its objects."),
-          ComputedString("base_url",
-                         "The URL public objects are served from; null for "
-                         "private buckets." + std::string(data_sources::kUntilProvisioned)),
+          ComputedString(
+              "base_url",
+              "The bucket's URL as the agent gives it: locally `file://` "
+              "and the directory; on a cloud, where objects are served "
+              "from." +
+                  std::string(data_sources::kNullWhenNotProvisioned)),
           ComputedString("provider_id",
                          "The backend's own identifier for the bucket: the "
                          "directory, an S3 bucket ARN or a GCS bucket name."),
@@ -58,7 +63,17 @@ class BucketDataSource final : public DataSource {
     auto model = data_sources::AppModelOf(req.ctx, *l->client, l->env.spec.app,
                                           resp.diags);
     if (!model) return;
+    auto f = data_sources::FetchResourceFacts(req.ctx, *l, "bucket",
+                                              /*include_credentials=*/false,
+                                              resp.diags);
+    if (resp.diags.HasError()) return;
+    const model::ResourceFacts* rf = f ? &*f : nullptr;
     std::map<std::string, Value> facts;
+    facts["path"] = data_sources::FactString(rf, "path");
+    facts["base_url"] = data_sources::FactString(rf, "url");
+    if (rf && !rf->provider_id.empty()) {
+      facts["provider_id"] = Value::String(rf->provider_id);
+    }
     for (const auto& b : model->buckets) {
       if (b.name == l->name) {
         facts["public"] = Value::Bool(b.is_public);

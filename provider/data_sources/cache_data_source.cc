@@ -1,14 +1,14 @@
 // Data source encore_cache: how to reach one of an environment's caches.
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "model/text.h"
 #include "provider/catalog.h"
 #include "provider/data_sources/agent_lookup.h"
 #include "provider/data_sources/lookup_arguments.h"
 #include "provider/resources/agent_calls.h"
-#include "model/text.h"
-#include <map>
-#include <vector>
 
 namespace encore::catalog {
 namespace {
@@ -27,15 +27,29 @@ framework::Schema MakeSchema() {
       "redis-server; on AWS ElastiCache, on GCP Memorystore.",
       "cache",
       {
-          ComputedString("host", "The Redis server's host name or IP address." + std::string(data_sources::kUntilProvisioned)),
-          ComputedNumber("port", "The Redis server's port." + std::string(data_sources::kUntilProvisioned)),
-          ComputedString("address", "`host:port`, as Redis clients take it." + std::string(data_sources::kUntilProvisioned)),
+          ComputedString(
+              "host", "The Redis server's host name or IP address." +
+                          std::string(data_sources::kNullWhenNotProvisioned)),
+          ComputedNumber(
+              "port", "The Redis server's port." +
+                          std::string(data_sources::kNullWhenNotProvisioned)),
+          ComputedString(
+              "address",
+              "`host:port`, as Redis clients take it." +
+                  std::string(data_sources::kNullWhenNotProvisioned)),
+          ComputedString(
+              "url",
+              "A `redis://` URL of the server, as the agent gives "
+              "it." +
+                  std::string(data_sources::kNullWhenNotProvisioned)),
           ComputedString(
               "eviction_policy",
               "The eviction policy the model declares, e.g. `allkeys-lru`."),
-          ComputedString("key_prefix",
-                         "The prefix the app's keys carry; null when the cache "
-                         "has its server to itself." + std::string(data_sources::kUntilProvisioned)),
+          ComputedString(
+              "key_prefix",
+              "The prefix the app's keys carry; null when the cache "
+              "has its server to itself (as it does locally)." +
+                  std::string(data_sources::kNullWhenNotProvisioned)),
           ComputedString(
               "provider_id",
               "The backend's own identifier for the cache: the redis-server's "
@@ -56,7 +70,25 @@ class CacheDataSource final : public DataSource {
     auto model = data_sources::AppModelOf(req.ctx, *l->client, l->env.spec.app,
                                           resp.diags);
     if (!model) return;
+    auto f = data_sources::FetchResourceFacts(req.ctx, *l, "cache",
+                                              /*include_credentials=*/false,
+                                              resp.diags);
+    if (resp.diags.HasError()) return;
+    const model::ResourceFacts* rf = f ? &*f : nullptr;
     std::map<std::string, Value> facts;
+    facts["host"] = data_sources::FactString(rf, "host");
+    facts["port"] = data_sources::FactNumber(rf, "port");
+    facts["address"] = data_sources::FactString(rf, "address");
+    if (facts["address"].IsNull() && facts["host"].IsKnown() &&
+        facts["port"].IsKnown()) {
+      facts["address"] = Value::String(facts["host"].AsString() + ":" +
+                                       facts["port"].AsNumber().ToString());
+    }
+    facts["url"] = data_sources::FactString(rf, "url");
+    facts["key_prefix"] = data_sources::FactString(rf, "key_prefix");
+    if (rf && !rf->provider_id.empty()) {
+      facts["provider_id"] = Value::String(rf->provider_id);
+    }
     for (const auto& c : model->caches) {
       if (c.name == l->name) {
         facts["eviction_policy"] = Value::String(c.eviction_policy);

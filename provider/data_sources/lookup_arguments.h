@@ -38,10 +38,13 @@ framework::Attribute ComputedNumber(std::string name, std::string doc);
 framework::Attribute ComputedBool(std::string name, std::string doc);
 framework::Attribute ComputedStringList(std::string name, std::string doc);
 
-// What the docs of a connection fact say until drivers provision real
-// infrastructure: such attributes are null for now, never invented.
-inline constexpr char kUntilProvisioned[] =
-    " Null until the agent provisions real infrastructure (local drivers).";
+// What the docs of a connection fact (from the agent's GetResourceFacts)
+// say about when it is null: never invented, and the read warns.
+inline constexpr char kNullWhenNotProvisioned[] =
+    " Null while the item is not provisioned: status `planned` (the agent "
+    "has not created it yet) or `plan_only` (clouds `aws` and `gcp`, whose "
+    "drivers only plan for now); the read then warns with the environment's "
+    "status.";
 
 // A typed lookup's block: id, app, env, name, then `facts` (computed),
 // then `status` and `planned_calls` (from the agent's infrastructure item).

@@ -1,14 +1,14 @@
 // Data source encore_service: one of an environment's services.
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "model/text.h"
 #include "provider/catalog.h"
 #include "provider/data_sources/agent_lookup.h"
 #include "provider/data_sources/lookup_arguments.h"
 #include "provider/resources/agent_calls.h"
-#include "model/text.h"
-#include <map>
-#include <vector>
 
 namespace encore::catalog {
 namespace {
@@ -28,7 +28,9 @@ framework::Schema MakeSchema() {
       {
           ComputedString("base_url",
                          "The URL the service's endpoints are served under, "
-                         "through the environment's gateway."),
+                         "through the environment's gateway (the "
+                         "environment's `url`); null for `aws` and `gcp` "
+                         "environments until the app is deployed there."),
           ComputedStringList("databases",
                              "The SQL databases the service uses."),
           ComputedStringList("topics",
@@ -67,8 +69,8 @@ class ServiceDataSource final : public DataSource {
           "App \"" + l->env.spec.app + "\" (environment " + l->env.spec.name +
               ") has no service named \"" + l->name + "\"; " +
               (names.empty() ? std::string("its model declares no services.")
-                             : "its services are " + model::QuotedList(names, "and") +
-                                   "."));
+                             : "its services are " +
+                                   model::QuotedList(names, "and") + "."));
       return;
     }
     auto list = [](const std::vector<std::string>& items) {
@@ -76,9 +78,18 @@ class ServiceDataSource final : public DataSource {
       for (const auto& i : items) out.push_back(Value::String(i));
       return Value::List(Type::String(), std::move(out));
     };
+    // The agent's facts for the service (its url) when it has them; the
+    // environment's URL otherwise. A service not provisioned yet is no
+    // reason to warn: its base URL is the environment's anyway.
+    auto f = data_sources::FetchResourceFacts(req.ctx, *l, "service",
+                                              /*include_credentials=*/false,
+                                              resp.diags, /*warn=*/false);
+    if (resp.diags.HasError()) return;
     std::map<std::string, Value> facts;
-    facts["base_url"] = l->env.url.empty() ? Value::Null(Type::String())
-                                           : Value::String(l->env.url);
+    facts["base_url"] = data_sources::FactString(f ? &*f : nullptr, "url");
+    if (facts["base_url"].IsNull() && !l->env.url.empty()) {
+      facts["base_url"] = Value::String(l->env.url);
+    }
     facts["databases"] = list(service->databases);
     facts["topics"] = list(service->publishes);
     facts["caches"] = list(service->caches);

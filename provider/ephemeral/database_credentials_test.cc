@@ -1,5 +1,6 @@
 #include "provider/ephemeral/database_credentials.h"
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -7,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "provider/catalog.h"
 #include "provider/framework/validate.h"
+#include "provider/resources/fake_agent_client.h"
 
 namespace encore::ephemeral {
 namespace {
@@ -85,14 +87,128 @@ TEST(DatabaseCredentialsTest, RoleAndDefaults) {
   EXPECT_EQ(diags.items()[0].path, AttributePath::Root("database"));
 }
 
-TEST(DatabaseCredentialsTest, OpenSaysNotAvailableYet) {
-  std::unique_ptr<EphemeralResource> e =
+class DatabaseCredentialsOpenTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    model::Environment env;
+    env.spec.app = "shop";
+    env.spec.name = "dev";
+    env.spec.type = "development";
+    env.spec.cloud = "local";
+    env.status = "ready";
+    fake_->envs["shop/dev"] = env;
+  }
+  std::unique_ptr<EphemeralResource> e_ =
       catalog::NewDatabaseCredentialsEphemeral();
-  framework::CallContext ctx;
-  Value config = Config(*e, {{"database", Value::String("orders")}});
-  framework::OpenResponse resp;
-  e->Open(framework::OpenRequest{ctx, config}, resp);
-  EXPECT_TRUE(resp.diags.HasError());
+  std::shared_ptr<resources::testing::FakeAgentClient> fake_ =
+      std::make_shared<resources::testing::FakeAgentClient>();
+  framework::CallContext ctx_ = resources::testing::ContextWith(fake_);
+};
+
+TEST_F(DatabaseCredentialsOpenTest, OpenRenewClose) {
+  Value config = Config(*e_, {{"app", Value::String("shop")},
+                              {"env", Value::String("dev")},
+                              {"database", Value::String("orders")},
+                              {"ttl", Value::String("30m")}});
+  const auto before = std::chrono::system_clock::now();
+  framework::OpenResponse open;
+  e_->Open(framework::OpenRequest{ctx_, config}, open);
+  ASSERT_FALSE(open.diags.HasError()) << open.diags.ToString();
+  EXPECT_EQ(fake_->last_ttl_seconds, 1800);
+  EXPECT_EQ(fake_->last_service, "");
+  const Value& r = open.result;
+  ASSERT_TRUE(r.IsWhollyKnown());
+  EXPECT_EQ(r.GetAttr("user"), Value::String("tmp_orders_1"));
+  EXPECT_EQ(r.GetAttr("password"), Value::String("pw-tmp_orders_1"));
+  EXPECT_EQ(r.GetAttr("host"), Value::String("127.0.0.1"));
+  EXPECT_EQ(r.GetAttr("port"), Value::Int(5433));
+  EXPECT_EQ(r.GetAttr("server_database"), Value::String("dev_orders"));
+  EXPECT_EQ(r.GetAttr("database"), Value::String("orders"));
+  EXPECT_EQ(r.GetAttr("sslmode"), Value::String("disable"));
+  EXPECT_EQ(r.GetAttr("expires_at"), Value::String("2030-01-01T00:15:00Z"));
+  EXPECT_EQ(r.GetAttr("connection_string"),
+            Value::String("postgresql://tmp_orders_1:pw-tmp_orders_1@"
+                          "127.0.0.1:5433/dev_orders?sslmode=disable"));
+  // Renewed after about two thirds of the ttl (20 of 30 minutes).
+  ASSERT_TRUE(open.renew_at.has_value());
+  EXPECT_GE(*open.renew_at, before + std::chrono::minutes(20));
+  EXPECT_LE(*open.renew_at,
+            std::chrono::system_clock::now() + std::chrono::minutes(20));
+  // The private data names the login, never its password.
+  ASSERT_TRUE(open.private_data.has_value());
+  EXPECT_EQ(open.private_data->find("pw-"), std::string::npos);
+  auto p = ParseLoginPrivate(open.private_data);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->app, "shop");
+  EXPECT_EQ(p->env, "dev");
+  EXPECT_EQ(p->database, "orders");
+  EXPECT_EQ(p->login, "tmp_orders_1");
+
+  fake_->calls.clear();
+  framework::RenewResponse renew;
+  e_->Renew(framework::RenewRequest{ctx_, open.private_data}, renew);
+  ASSERT_FALSE(renew.diags.HasError()) << renew.diags.ToString();
+  EXPECT_EQ(fake_->calls, std::vector<std::string>{"RenewDatabaseCredentials"});
+  EXPECT_EQ(fake_->last_login, "tmp_orders_1");
+  EXPECT_EQ(fake_->last_ttl_seconds, 1800);
+  ASSERT_TRUE(renew.renew_at.has_value());
+  EXPECT_EQ(renew.private_data, open.private_data);
+
+  framework::CloseResponse close;
+  e_->Close(framework::CloseRequest{ctx_, open.private_data}, close);
+  ASSERT_FALSE(close.diags.HasError()) << close.diags.ToString();
+  EXPECT_TRUE(fake_->logins.empty());
+  // Closing twice (the login is gone already) is fine.
+  framework::CloseResponse again;
+  e_->Close(framework::CloseRequest{ctx_, open.private_data}, again);
+  EXPECT_FALSE(again.diags.HasError()) << again.diags.ToString();
+  // Renewing a dropped login is an error.
+  framework::RenewResponse late;
+  e_->Renew(framework::RenewRequest{ctx_, open.private_data}, late);
+  EXPECT_TRUE(late.diags.HasError());
+}
+
+TEST_F(DatabaseCredentialsOpenTest, DefaultsAndRefusals) {
+  config::ProviderSettings s;
+  s.app = "shop";
+  s.env = "dev";
+  framework::CallContext ctx = resources::testing::ContextWith(fake_, s);
+  framework::OpenResponse open;
+  e_->Open(
+      framework::OpenRequest{
+          ctx, Config(*e_, {{"database", Value::String("orders")},
+                            {"service", Value::String("billing")}})},
+      open);
+  ASSERT_FALSE(open.diags.HasError()) << open.diags.ToString();
+  EXPECT_EQ(fake_->last_ttl_seconds, 15 * 60);
+  EXPECT_EQ(fake_->last_service, "billing");
+  EXPECT_EQ(open.result.GetAttr("app"), Value::String("shop"));
+  EXPECT_EQ(open.result.GetAttr("env"), Value::String("dev"));
+  EXPECT_EQ(open.result.GetAttr("ttl"), Value::String("15m"));
+
+  framework::OpenResponse ro;
+  e_->Open(
+      framework::OpenRequest{
+          ctx, Config(*e_, {{"database", Value::String("orders")},
+                            {"role", Value::String("read_only")}})},
+      ro);
+  ASSERT_TRUE(ro.diags.HasError());
+  EXPECT_EQ(ro.diags.items()[0].path, AttributePath::Root("role"));
+
+  fake_->fail_next["IssueDatabaseCredentials"] =
+      Status::PermissionDenied("viewers may not issue logins");
+  framework::OpenResponse denied;
+  e_->Open(
+      framework::OpenRequest{
+          ctx, Config(*e_, {{"database", Value::String("orders")}})},
+      denied);
+  ASSERT_TRUE(denied.diags.HasError());
+  EXPECT_EQ(denied.diags.items()[0].summary, "Permission denied");
+
+  framework::RenewResponse bad;
+  e_->Renew(framework::RenewRequest{ctx, std::optional<std::string>("{}")},
+            bad);
+  EXPECT_TRUE(bad.diags.HasError());
 }
 
 }  // namespace

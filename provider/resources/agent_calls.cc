@@ -95,13 +95,46 @@ void AddAgentError(const framework::CallContext& ctx, const Status& status,
       Add(diags, path, "Already exists",
           msg + " Import it (terraform import) or choose another name.");
       return;
-    case StatusCode::kFailedPrecondition:
+    case StatusCode::kFailedPrecondition: {
+      const std::string& m = status.message();
+      if (m.rfind("conflict:", 0) == 0) {
+        const config::ProviderSettings* s = config::SettingsOf(ctx);
+        bool forced = s != nullptr && s->force_conflicts;
+        Add(diags, path, "Ownership conflict",
+            msg +
+                " The agent kept the new desired state; the next terraform "
+                "apply tries again." +
+                (forced ? std::string(
+                              " force_conflicts is already on, so the agent "
+                              "could not resolve this conflict: an owner it "
+                              "may never override holds the resource.")
+                        : std::string(
+                              " Undo the change outside the agent, or set "
+                              "force_conflicts = true in the provider block "
+                              "(or ENCORE_FORCE_CONFLICTS=1) to overwrite it; "
+                              "the agent audits that.")));
+        return;
+      }
+      if (m.rfind("apply failed:", 0) == 0) {
+        Add(diags, path, "Apply failed",
+            msg +
+                " The agent kept the new desired state; fix the cause and "
+                "run terraform apply again to retry.");
+        return;
+      }
       Add(diags, path, "Not possible now", msg);
       return;
+    }
     default:
       Add(diags, path, "Agent error", msg);
       return;
   }
+}
+
+bool IsApplyFailure(const Status& status) {
+  if (status.code() != StatusCode::kFailedPrecondition) return false;
+  const std::string& m = status.message();
+  return m.rfind("apply failed:", 0) == 0 || m.rfind("conflict:", 0) == 0;
 }
 
 int64_t TimeoutSeconds(const values::Value& obj, std::string_view op) {

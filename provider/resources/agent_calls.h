@@ -30,9 +30,12 @@ namespace encore::resources {
 //                       token / ENCORE_TOKEN
 //   kUnavailable        "Cannot reach the encore agent": the address, the
 //                       message, "start it with `encore-agent serve`"
-//   kNotFound, kInvalidArgument, kAlreadyExists, kFailedPrecondition: the
-//                       message (summary "Not found", "Rejected by the
-//                       agent", "Already exists", "Not possible now")
+//   kFailedPrecondition "Ownership conflict" (message "conflict: ...") or
+//                       "Apply failed" ("apply failed: ..."): the message,
+//                       that the next apply retries, and (conflict) how to
+//                       force; otherwise "Not possible now": the message
+//   kNotFound, kInvalidArgument, kAlreadyExists: the message (summary "Not
+//                       found", "Rejected by the agent", "Already exists")
 //   others              "Agent error": the message
 // `what` (e.g. "creating environment shop/prod") opens the detail when not
 // empty; `path`, when given, is the attribute the error is about. The
@@ -40,6 +43,12 @@ namespace encore::resources {
 void AddAgentError(const framework::CallContext& ctx, const Status& status,
                    std::string_view what, Diagnostics& diags,
                    std::optional<AttributePath> path = std::nullopt);
+
+// True when a write failed AFTER the agent recorded the new desired state:
+// the apply against the backends failed (FAILED_PRECONDITION, message
+// "apply failed: ..." or "conflict: ..."). The caller keeps the record the
+// agent has as the new state, so the next apply retries.
+bool IsApplyFailure(const Status& status);
 
 // For ReadResource: when `status` is not OK, sets `resp.new_state` to null
 // of `block` if the record is gone (kNotFound: Terraform plans to create it

@@ -641,7 +641,12 @@ class EnvironmentResource : public framework::Resource {
     // configuration sets changed; a default filled in above (say
     // deletion_policy back to its default after an out-of-band change) is
     // a change too: what the agent computes is then known after apply.
-    if (req.prior_state.IsKnown() && ArgumentsDiffer(req.prior_state, plan)) {
+    // An environment whose last apply against the backends failed (status
+    // "failed...", e.g. a conflict) plans an update even when nothing else
+    // changed: the apply reconciles it (ReconcileEnvironment).
+    if (req.prior_state.IsKnown() &&
+        (ArgumentsDiffer(req.prior_state, plan) ||
+         IsFailedStatus(AttrOr(req.prior_state, "status")))) {
       for (const char* attr : {"status", "version", "infrastructure",
                                "pending_change_set", "drift"}) {
         plan =
@@ -663,6 +668,7 @@ class EnvironmentResource : public framework::Resource {
     if (!change.ok()) {
       resources::AddAgentError(req.ctx, change.status(),
                                "creating environment " + Id(spec), resp.diags);
+      KeepRecordedState(req, resp, *client, spec, change.status());
       return;
     }
     Finish(req, resp, *client, *change, "create");
@@ -700,11 +706,23 @@ class EnvironmentResource : public framework::Resource {
     model::EnvironmentSpec spec = resources::SpecFromValue(req.planned_state);
     std::vector<std::string> mask = resources::ChangedFields(before, spec);
     if (mask.empty()) {
-      // Only provider-side settings (timeouts) changed: nothing to send.
-      auto env = client->GetEnvironment(spec.app, spec.name);
+      // No argument changed: either the last apply against the backends
+      // failed (the plan showed an update of `status`), and the agent runs
+      // the desired state again, or only provider-side settings (timeouts)
+      // changed and there is nothing to send.
+      const bool failed = IsFailedStatus(AttrOr(req.prior_state, "status"));
+      if (failed) {
+        log::Debug("reconciling environment", {{"environment", Id(spec)}});
+      }
+      auto env = failed ? client->ReconcileEnvironment(spec.app, spec.name)
+                        : client->GetEnvironment(spec.app, spec.name);
       if (!env.ok()) {
-        resources::AddAgentError(req.ctx, env.status(),
-                                 "reading environment " + Id(spec), resp.diags);
+        resources::AddAgentError(
+            req.ctx, env.status(),
+            (failed ? "reconciling environment " : "reading environment ") +
+                Id(spec),
+            resp.diags);
+        if (failed) KeepRecordedState(req, resp, *client, spec, env.status());
         return;
       }
       resp.new_state = resources::EnvironmentState(
@@ -735,6 +753,7 @@ class EnvironmentResource : public framework::Resource {
     if (!change.ok()) {
       resources::AddAgentError(req.ctx, change.status(),
                                "updating environment " + Id(spec), resp.diags);
+      KeepRecordedState(req, resp, *client, spec, change.status());
       return;
     }
     Finish(req, resp, *client, *change, "update");
@@ -781,6 +800,38 @@ class EnvironmentResource : public framework::Resource {
       if (AttrOr(a, nb.type_name) != AttrOr(b, nb.type_name)) return true;
     }
     return false;
+  }
+
+  // The agent reports "failed..." when the last apply against the backends
+  // failed (for example on a conflict).
+  static bool IsFailedStatus(const Value& status) {
+    auto text = KnownString(status);
+    return text && text->rfind("failed", 0) == 0;
+  }
+
+  // After a write that failed once the agent had recorded the new desired
+  // state (resources::IsApplyFailure): the environment as the agent has it
+  // becomes the new state next to the error, so Terraform keeps the new
+  // version and the next apply retries. Other failures leave no new state.
+  void KeepRecordedState(const framework::ApplyRequest& req,
+                         framework::ApplyResponse& resp,
+                         agent::AgentClient& client,
+                         const model::EnvironmentSpec& spec,
+                         const Status& failure) const {
+    if (!resources::IsApplyFailure(failure)) return;
+    auto env = client.GetEnvironment(spec.app, spec.name);
+    if (!env.ok()) {
+      resources::AddAgentError(
+          req.ctx, env.status(),
+          "reading environment " + Id(spec) + " after the failed apply",
+          resp.diags);
+      return;
+    }
+    resources::EnvironmentPrivate written;
+    written.admin_password_fingerprint = Fingerprint(*env);
+    resp.new_state = resources::EnvironmentState(schema().block, *env,
+                                                 req.planned_state, written);
+    resp.private_data = resources::EnvironmentPrivateJson(written);
   }
 
   static std::string Id(const model::EnvironmentSpec& s) {

@@ -68,14 +68,15 @@ class EnvironmentLifecycleTest : public ::testing::Test {
                       {{"name", S("web")}, {"services", StrList({"a", "b"})}}),
                Nested(block(), "process_group",
                       {{"name", S("jobs")}, {"services", StrList({"c"})}})})},
-         {"compute", Nested(block(), "compute", {{"platform", S("processes")},
-                                                 {"kubernetes", kube}})},
+         {"compute",
+          Nested(block(), "compute",
+                 {{"platform", S("processes")}, {"kubernetes", kube}})},
          {"database", Database(Server({{"admin_password", S("pw1")}}))},
-         {"adopt", testing::NestedList(
-                       block(), "adopt",
-                       {Nested(block(), "adopt", {{"kind", S("cache")},
-                                                  {"name", S("sessions")},
-                                                  {"policy", S("manage")}})})},
+         {"adopt", testing::NestedList(block(), "adopt",
+                                       {Nested(block(), "adopt",
+                                               {{"kind", S("cache")},
+                                                {"name", S("sessions")},
+                                                {"policy", S("manage")}})})},
          {"timeouts", Nested(block(), "timeouts", {{"create", S("5m")}})}});
   }
 
@@ -215,9 +216,9 @@ TEST_F(EnvironmentLifecycleTest, UpdateSendsMaskAndVersionAndConflictsShow) {
   EXPECT_EQ(updated.new_state.GetAttr("infra_approval"), S("manual"));
 
   // A saved plan made on version 1 loses against the change above.
-  auto stale = Update(created.new_state, Config({{"deletion_policy",
-                                                  S("retain")}}),
-                      created.private_data);
+  auto stale =
+      Update(created.new_state, Config({{"deletion_policy", S("retain")}}),
+             created.private_data);
   ASSERT_TRUE(stale.diags.HasError());
   EXPECT_EQ(stale.diags.items()[0].summary, "Changed since your plan");
   EXPECT_TRUE(stale.new_state.IsNull());
@@ -230,7 +231,8 @@ TEST_F(EnvironmentLifecycleTest, OutOfBandChangeShowsOnRefresh) {
   EXPECT_EQ(read.new_state.GetAttr("infra_approval"), S("manual"));
 }
 
-TEST_F(EnvironmentLifecycleTest, DefaultRestoredAfterOutOfBandChangePlansNewVersion) {
+TEST_F(EnvironmentLifecycleTest,
+       DefaultRestoredAfterOutOfBandChangePlansNewVersion) {
   auto created = Create(Config());
   fake_->envs["shop/staging"].spec.deletion_policy = "retain";
   fake_->envs["shop/staging"].version = 2;
@@ -241,8 +243,8 @@ TEST_F(EnvironmentLifecycleTest, DefaultRestoredAfterOutOfBandChangePlansNewVers
   EXPECT_TRUE(planned.GetAttr("version").IsUnknown());
   EXPECT_TRUE(planned.GetAttr("status").IsUnknown());
   // No change: the prior values stay.
-  Value same = Plan(*r_, created.new_state, Config(), created.new_state)
-                   .planned_state;
+  Value same =
+      Plan(*r_, created.new_state, Config(), created.new_state).planned_state;
   EXPECT_EQ(same, created.new_state);
 }
 
@@ -255,8 +257,8 @@ TEST_F(EnvironmentLifecycleTest, GoneEnvironmentReadsAsNull) {
 }
 
 TEST_F(EnvironmentLifecycleTest, PasswordChangedOutOfBandShowsADiff) {
-  Value config = Config({{"database", Database(Server(
-                                          {{"admin_password", S("pw1")}}))}});
+  Value config =
+      Config({{"database", Database(Server({{"admin_password", S("pw1")}}))}});
   auto created = Create(config);
   ASSERT_FALSE(created.diags.HasError()) << created.diags.ToString();
   EXPECT_EQ(Read(created.new_state, created.private_data).new_state,
@@ -273,13 +275,14 @@ TEST_F(EnvironmentLifecycleTest, PasswordChangedOutOfBandShowsADiff) {
   EXPECT_EQ(fake_->last_spec.database->existing_server->admin_password, "pw1");
 }
 
-TEST_F(EnvironmentLifecycleTest, WriteOnlyPasswordIsSentOnlyWhenItsVersionMoves) {
+TEST_F(EnvironmentLifecycleTest,
+       WriteOnlyPasswordIsSentOnlyWhenItsVersionMoves) {
   auto cfg = [&](int64_t version, const std::string& sslmode) {
-    return Config({{"database",
-                    Database(Server({{"admin_password_wo", S("secret-1")},
-                                     {"admin_password_wo_version",
-                                      Value::Int(version)},
-                                     {"sslmode", S(sslmode)}}))}});
+    return Config(
+        {{"database",
+          Database(Server({{"admin_password_wo", S("secret-1")},
+                           {"admin_password_wo_version", Value::Int(version)},
+                           {"sslmode", S(sslmode)}}))}});
   };
   auto created = Create(cfg(1, "prefer"));
   ASSERT_FALSE(created.diags.HasError()) << created.diags.ToString();
@@ -290,8 +293,8 @@ TEST_F(EnvironmentLifecycleTest, WriteOnlyPasswordIsSentOnlyWhenItsVersionMoves)
   EXPECT_TRUE(server.GetAttr("admin_password_wo").IsNull());
   EXPECT_EQ(server.GetAttr("admin_password_wo_version"), Value::Int(1));
 
-  auto same = Update(created.new_state, cfg(1, "require"),
-                     created.private_data);
+  auto same =
+      Update(created.new_state, cfg(1, "require"), created.private_data);
   ASSERT_FALSE(same.diags.HasError()) << same.diags.ToString();
   EXPECT_EQ(fake_->last_spec.database->existing_server->admin_password, "");
 
@@ -307,9 +310,9 @@ TEST_F(EnvironmentLifecycleTest, ManualApprovalWaitsThenApplies) {
   model::ChangeSet applied;
   applied.state = "applied";
   fake_->scripted_change_sets = {applied};
-  auto updated = Update(created.new_state,
-                        Config({{"deletion_policy", S("retain")}}),
-                        created.private_data);
+  auto updated =
+      Update(created.new_state, Config({{"deletion_policy", S("retain")}}),
+             created.private_data);
   ASSERT_FALSE(updated.diags.HasError()) << updated.diags.ToString();
   EXPECT_EQ(updated.new_state.GetAttr("deletion_policy"), S("retain"));
   EXPECT_EQ(updated.new_state.GetAttr("version"), S("2"));
@@ -323,9 +326,9 @@ TEST_F(EnvironmentLifecycleTest, RejectedChangeKeepsThePriorState) {
   rejected.decided_by = "alice";
   rejected.reason = "not now";
   fake_->scripted_change_sets = {rejected};
-  auto updated = Update(created.new_state,
-                        Config({{"deletion_policy", S("retain")}}),
-                        created.private_data);
+  auto updated =
+      Update(created.new_state, Config({{"deletion_policy", S("retain")}}),
+             created.private_data);
   ASSERT_TRUE(updated.diags.HasError());
   EXPECT_EQ(updated.diags.items()[0].detail.rfind(
                 "Change set cs-2 was rejected by alice: not now.", 0),
@@ -360,11 +363,97 @@ TEST_F(EnvironmentLifecycleTest, NoClientIsAClearError) {
   framework::ApplyResponse resp;
   Value config = Config();
   Value planned = Planned(config);
-  r_->Create(framework::ApplyRequest{bare, Null(), planned, config,
-                                     no_private_},
-             resp);
+  r_->Create(
+      framework::ApplyRequest{bare, Null(), planned, config, no_private_},
+      resp);
   ASSERT_TRUE(resp.diags.HasError());
   EXPECT_EQ(resp.diags.items()[0].summary, "Provider not configured");
+}
+
+// ---- failed applies (DESIGN §5): reconcile, and keep what the agent kept --
+
+TEST_F(EnvironmentLifecycleTest, FailedStatusPlansAnUpdateThatReconciles) {
+  auto created = Create(Config());
+  ASSERT_FALSE(created.diags.HasError()) << created.diags.ToString();
+  fake_->envs["shop/staging"].status =
+      "failed: conflict: cache sessions: maxmemory changed";
+  auto read = Read(created.new_state, created.private_data);
+  ASSERT_EQ(read.new_state.GetAttr("status").AsString().rfind("failed", 0), 0u);
+
+  // Nothing in the configuration changed, yet the plan is an update.
+  Value planned =
+      Plan(*r_, read.new_state, Config(), read.new_state).planned_state;
+  EXPECT_TRUE(planned.GetAttr("status").IsUnknown());
+  EXPECT_NE(planned, read.new_state);
+  EXPECT_EQ(planned.GetAttr("infra_approval"), S("automatic"));
+
+  fake_->calls.clear();
+  framework::ApplyResponse resp;
+  r_->Update(framework::ApplyRequest{ctx_, read.new_state, planned, Config(),
+                                     read.private_data},
+             resp);
+  ASSERT_FALSE(resp.diags.HasError()) << resp.diags.ToString();
+  EXPECT_EQ(fake_->calls, std::vector<std::string>{"ReconcileEnvironment"});
+  EXPECT_EQ(resp.new_state.GetAttr("status"), S("ready"));
+  EXPECT_EQ(resp.new_state.GetAttr("version"), S("1"));
+
+  // Reconciled: the next plan is empty again.
+  Value again =
+      Plan(*r_, resp.new_state, Config(), resp.new_state).planned_state;
+  EXPECT_EQ(again, resp.new_state);
+}
+
+TEST_F(EnvironmentLifecycleTest, UpdateFailedAfterRecordingKeepsTheNewState) {
+  auto created = Create(Config());
+  ASSERT_FALSE(created.diags.HasError()) << created.diags.ToString();
+  fake_->fail_after_record["UpdateEnvironment"] = Status::FailedPrecondition(
+      "conflict: cache sessions: maxmemory is 64mb, expected 32mb");
+  auto updated =
+      Update(created.new_state, Config({{"infra_approval", S("manual")}}),
+             created.private_data);
+  ASSERT_TRUE(updated.diags.HasError());
+  EXPECT_EQ(updated.diags.items()[0].summary, "Ownership conflict");
+  EXPECT_NE(updated.diags.items()[0].detail.find("force_conflicts"),
+            std::string::npos);
+  ASSERT_TRUE(updated.new_state.IsKnown());
+  EXPECT_EQ(updated.new_state.GetAttr("version"), S("2"));
+  EXPECT_EQ(updated.new_state.GetAttr("infra_approval"), S("manual"));
+  EXPECT_EQ(updated.new_state.GetAttr("status").AsString().rfind("failed", 0),
+            0u);
+
+  // The next apply retries through ReconcileEnvironment, which fails again.
+  fake_->fail_after_record["ReconcileEnvironment"] =
+      Status::FailedPrecondition("apply failed: redis-server not reachable");
+  Value config = Config({{"infra_approval", S("manual")}});
+  Value planned =
+      Plan(*r_, updated.new_state, config, updated.new_state).planned_state;
+  ASSERT_TRUE(planned.GetAttr("status").IsUnknown());
+  framework::ApplyResponse retry;
+  r_->Update(framework::ApplyRequest{ctx_, updated.new_state, planned, config,
+                                     updated.private_data},
+             retry);
+  ASSERT_TRUE(retry.diags.HasError());
+  EXPECT_EQ(retry.diags.items()[0].summary, "Apply failed");
+  ASSERT_TRUE(retry.new_state.IsKnown());
+  EXPECT_EQ(retry.new_state.GetAttr("version"), S("2"));
+}
+
+TEST_F(EnvironmentLifecycleTest, CreateFailedAfterRecordingKeepsTheState) {
+  fake_->fail_after_record["CreateEnvironment"] =
+      Status::FailedPrecondition("apply failed: initdb exited with 1");
+  auto created = Create(Config());
+  ASSERT_TRUE(created.diags.HasError());
+  EXPECT_EQ(created.diags.items()[0].summary, "Apply failed");
+  ASSERT_TRUE(created.new_state.IsKnown());
+  EXPECT_EQ(created.new_state.GetAttr("id"), S("shop/staging"));
+  // Other failures leave no state.
+  fake_->envs.clear();
+  fake_->fail_next["CreateEnvironment"] =
+      Status::FailedPrecondition("app shop has no model yet");
+  auto refused = Create(Config());
+  ASSERT_TRUE(refused.diags.HasError());
+  EXPECT_EQ(refused.diags.items()[0].summary, "Not possible now");
+  EXPECT_TRUE(refused.new_state.IsNull());
 }
 
 }  // namespace

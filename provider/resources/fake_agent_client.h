@@ -32,6 +32,14 @@ class FakeAgentClient : public agent::AgentClient {
   // States GetChangeSet reports next, one per call (the last one repeats).
   std::deque<model::ChangeSet> scripted_change_sets;
   int get_change_set_calls = 0;
+  // The next Create/Update/ReconcileEnvironment records the new desired
+  // state (status "failed: ...") and then fails with this status, as the
+  // agent does when the apply against the backends fails.
+  std::map<std::string, Status> fail_after_record;
+  // The status ReconcileEnvironment leaves the environment in.
+  std::string reconcile_status = "ready";
+  // Set by SetForceConflicts (or the test).
+  bool force = false;
 
   // ---- what was sent ----
   std::vector<std::string> last_mask;
@@ -39,6 +47,9 @@ class FakeAgentClient : public agent::AgentClient {
   model::EnvironmentSpec last_spec;
   model::Secret last_secret;
   std::vector<std::string> calls;
+  bool last_include_credentials = false;
+  int64_t last_ttl_seconds = 0;
+  std::string last_service, last_login;
 
   // ---- the records ----
   std::map<std::string, model::App> apps;
@@ -47,6 +58,12 @@ class FakeAgentClient : public agent::AgentClient {
   std::map<std::string, model::Secret> secrets;  // "app/name"
   std::map<std::string, model::InfraOverride> overrides;
   std::map<std::string, std::string> secret_values;  // "app/name/key"
+  // GetResourceFacts answers: "app/env/kind/name" (absent: NOT_FOUND).
+  std::map<std::string, model::ResourceFacts> facts;
+  // Live database logins by login name ("app/env/database" in `where`).
+  std::map<std::string, model::DatabaseCredentials> logins;
+  std::map<std::string, std::string> login_where;
+  int issued_logins = 0;
 
   static std::string Fp(const std::string& v) {
     return "fp" + std::to_string(std::hash<std::string>{}(v) % 100000);
@@ -123,19 +140,26 @@ class FakeAgentClient : public agent::AgentClient {
     env.version = 1;
     env.status = "planned";
     env.url = "http://127.0.0.1:4000";
-    env.infrastructure.push_back(
-        {"gateway", "api-gateway", "port:4000", "encore-agent", "planned",
-         {"reserve 127.0.0.1:4000"}, {}});
-    return Change(key, env);
+    env.infrastructure.push_back({"gateway",
+                                  "api-gateway",
+                                  "port:4000",
+                                  "encore-agent",
+                                  "planned",
+                                  {"reserve 127.0.0.1:4000"},
+                                  {}});
+    auto c = Change(key, env);
+    if (Status f = FailAfterRecord("CreateEnvironment", key); !f.ok()) {
+      return f;
+    }
+    return c;
   }
-  StatusOr<model::Environment> GetEnvironment(const std::string& app,
-                                              const std::string& name,
-                                              const std::string& = "") override {
+  StatusOr<model::Environment> GetEnvironment(
+      const std::string& app, const std::string& name,
+      const std::string& = "") override {
     if (auto s = Fail("GetEnvironment"); !s.ok()) return s;
     auto it = envs.find(app + "/" + name);
     if (it == envs.end()) {
-      return Status::NotFound("environment " + app + "/" + name +
-                              " not found");
+      return Status::NotFound("environment " + app + "/" + name + " not found");
     }
     return it->second;
   }
@@ -162,16 +186,19 @@ class FakeAgentClient : public agent::AgentClient {
     auto it = envs.find(key);
     if (it == envs.end()) return Status::NotFound("environment not found");
     if (it->second.version != expected) {
-      return Status::Aborted("environment " + key +
-                             " changed since your plan (version " +
-                             std::to_string(expected) + ", now " +
-                             std::to_string(it->second.version) +
-                             "); re-run plan");
+      return Status::Aborted(
+          "environment " + key + " changed since your plan (version " +
+          std::to_string(expected) + ", now " +
+          std::to_string(it->second.version) + "); re-run plan");
     }
     model::Environment env = it->second;
     env.spec = Stored(spec, env.spec);
     env.version++;
-    return Change(key, env);
+    auto c = Change(key, env);
+    if (Status f = FailAfterRecord("UpdateEnvironment", key); !f.ok()) {
+      return f;
+    }
+    return c;
   }
   StatusOr<model::EnvironmentChange> DeleteEnvironment(
       const std::string& app, const std::string& name, int64_t expected,
@@ -248,7 +275,8 @@ class FakeAgentClient : public agent::AgentClient {
     return Status::Ok();
   }
   StatusOr<std::map<std::string, std::string>> RevealSecret(
-      const std::string&, const std::string&, const std::string& = "") override {
+      const std::string&, const std::string&,
+      const std::string& = "") override {
     return Status::PermissionDenied("not in tests");
   }
 
@@ -314,8 +342,8 @@ class FakeAgentClient : public agent::AgentClient {
       const std::string& = "") override {
     return std::vector<model::ChangeSet>{};
   }
-  StatusOr<model::ChangeSet> ApproveChangeSet(const std::string&,
-                                              const std::string& = "") override {
+  StatusOr<model::ChangeSet> ApproveChangeSet(
+      const std::string&, const std::string& = "") override {
     return Status::Unimplemented("not in tests");
   }
   StatusOr<model::ChangeSet> RejectChangeSet(const std::string&,
@@ -343,7 +371,113 @@ class FakeAgentClient : public agent::AgentClient {
     return std::vector<model::TokenInfo>{};
   }
 
+  StatusOr<model::Environment> ReconcileEnvironment(
+      const std::string& app, const std::string& name,
+      const std::string& = "") override {
+    if (auto s = Fail("ReconcileEnvironment"); !s.ok()) return s;
+    std::string key = app + "/" + name;
+    auto it = envs.find(key);
+    if (it == envs.end()) return Status::NotFound("environment not found");
+    if (Status f = FailAfterRecord("ReconcileEnvironment", key); !f.ok()) {
+      return f;
+    }
+    it->second.status = reconcile_status;
+    return it->second;
+  }
+  StatusOr<model::Environment> ScanDrift(const std::string& app,
+                                         const std::string& name,
+                                         const std::string& = "") override {
+    if (auto s = Fail("ScanDrift"); !s.ok()) return s;
+    return GetEnvironment(app, name);
+  }
+  StatusOr<std::string> GetRuntimeConfig(const std::string&, const std::string&,
+                                         const std::string&, bool,
+                                         const std::string& = "") override {
+    if (auto s = Fail("GetRuntimeConfig"); !s.ok()) return s;
+    return std::string("{}");
+  }
+  StatusOr<model::ResourceFacts> GetResourceFacts(
+      const std::string& app, const std::string& env, const std::string& kind,
+      const std::string& name, bool include_credentials,
+      const std::string& = "") override {
+    if (auto s = Fail("GetResourceFacts"); !s.ok()) return s;
+    last_include_credentials = include_credentials;
+    auto it = facts.find(app + "/" + env + "/" + kind + "/" + name);
+    if (it == facts.end()) {
+      return Status::NotFound(kind + " " + name + " is not provisioned");
+    }
+    model::ResourceFacts out = it->second;
+    if (!include_credentials) out.credentials.clear();
+    return out;
+  }
+  StatusOr<std::map<std::string, model::BackendCounter>> GetBackendCounters(
+      const std::string& = "") override {
+    return std::map<std::string, model::BackendCounter>{};
+  }
+  StatusOr<model::DatabaseCredentials> IssueDatabaseCredentials(
+      const std::string& app, const std::string& env,
+      const std::string& database, const std::string& service,
+      int64_t ttl_seconds, const std::string& = "") override {
+    if (auto s = Fail("IssueDatabaseCredentials"); !s.ok()) return s;
+    last_ttl_seconds = ttl_seconds;
+    last_service = service;
+    model::DatabaseCredentials c;
+    c.login = "tmp_" + database + "_" + std::to_string(++issued_logins);
+    c.password = "pw-" + c.login;
+    c.host = "127.0.0.1";
+    c.port = 5433;
+    c.database = env + "_" + database;
+    c.sslmode = "disable";
+    c.valid_until = "2030-01-01T00:15:00Z";
+    logins[c.login] = c;
+    login_where[c.login] = app + "/" + env + "/" + database;
+    return c;
+  }
+  StatusOr<model::DatabaseCredentials> RenewDatabaseCredentials(
+      const std::string& app, const std::string& env,
+      const std::string& database, const std::string& login,
+      int64_t ttl_seconds, const std::string& = "") override {
+    if (auto s = Fail("RenewDatabaseCredentials"); !s.ok()) return s;
+    last_ttl_seconds = ttl_seconds;
+    last_login = login;
+    auto it = logins.find(login);
+    if (it == logins.end() ||
+        login_where[login] != app + "/" + env + "/" + database) {
+      return Status::NotFound("login " + login + " not found");
+    }
+    model::DatabaseCredentials c = it->second;
+    c.password.clear();
+    c.valid_until = "2030-01-01T00:30:00Z";
+    return c;
+  }
+  Status RevokeDatabaseCredentials(const std::string& app,
+                                   const std::string& env,
+                                   const std::string& database,
+                                   const std::string& login,
+                                   const std::string& = "") override {
+    if (auto s = Fail("RevokeDatabaseCredentials"); !s.ok()) return s;
+    last_login = login;
+    if (login_where[login] != app + "/" + env + "/" + database ||
+        !logins.erase(login)) {
+      return Status::NotFound("login " + login + " not found");
+    }
+    return Status::Ok();
+  }
+  void SetForceConflicts(bool f) override { force = f; }
+  bool force_conflicts() const override { return force; }
+
  private:
+  // After the record was stored: fails `rpc` once if a test asked for it,
+  // leaving the environment's status "failed: ...".
+  Status FailAfterRecord(const std::string& rpc, const std::string& key) {
+    auto it = fail_after_record.find(rpc);
+    if (it == fail_after_record.end()) return Status::Ok();
+    Status s = it->second;
+    fail_after_record.erase(it);
+    envs[key].status = "failed: " + s.message();
+    return s;
+  }
+
   Status Fail(const std::string& rpc) {
     calls.push_back(rpc);
     auto it = fail_next.find(rpc);
