@@ -13,11 +13,18 @@
 [ -x "$AGENT_BIN" ] || die "agent binary $AGENT_BIN is missing (build it first)"
 command -v sqlite3 >/dev/null || die "sqlite3 is not installed (install-deps.sh installs it)"
 
+# Local infrastructure goes to the agent's fast PostgreSQL cluster (tmpfs,
+# fsync off); the servers it starts are stopped when the script ends.
+export ENCORE_AGENT_SQL_CLUSTER="${ENCORE_AGENT_SQL_CLUSTER:-test}"
 AGENT_PIDS=()
+AGENT_DIRS=()
 stop_all_agents() {
-  local p
+  local p d
   for p in "${AGENT_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${AGENT_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  for d in "${AGENT_DIRS[@]}"; do
+    "$AGENT_BIN" backends stop --data-dir "$d" >/dev/null 2>&1 || true
+  done
 }
 CLEANUP_HOOK="stop_all_agents"
 
@@ -28,6 +35,7 @@ start_agent() {
   AGENT_LOG="$WORK/$name.log"
   mkdir -p "$AGENT_DIR"
   chmod 700 "$AGENT_DIR"
+  AGENT_DIRS+=("$AGENT_DIR")
   "$AGENT_BIN" serve --data-dir "$AGENT_DIR" >>"$AGENT_LOG" 2>&1 &
   AGENT_PID=$!
   AGENT_PIDS+=("$AGENT_PID")

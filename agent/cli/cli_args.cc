@@ -69,6 +69,9 @@ const std::vector<FlagSpec>& GlobalFlags() {
       {"ca-cert", true,
        "FILE  CA certificate for https:// agents (else $ENCORE_CA_CERT)"},
       {"json", false, "machine-readable output"},
+      {"force", false,
+       "resolve ownership conflicts in your favour: overwrite values changed "
+       "outside the agent (audited)"},
       {"help", false, "show help"},
       {"version", false, "print the version"},
   };
@@ -114,6 +117,22 @@ const std::vector<CommandSpec>& Commands() {
        "print a secret's values (admin)", 1, 1, {{"key", true, "KEY"}}},
       {{"secret", "set"}, "APP/NAME KEY=VALUE...",
        "set values (KEY=- reads the value from stdin; admin)", 2, -1, {}},
+      {{"reconcile"}, "APP/ENV",
+       "apply the environment's desired state to its backends again (after a "
+       "failure; --force overwrites conflicting values)", 1, 1, {}},
+      {{"drift"}, "APP/ENV",
+       "read every resource and list what differs from what the agent wrote "
+       "(normalization, foreign_change, conflict); exit 1 when there is drift",
+       1, 1, {}},
+      {{"runtime-config"}, "APP/ENV",
+       "print the runtime config (infra.config.json shape); --secrets puts "
+       "passwords and secret values in it", 1, 1,
+       {{"process-group", true, "NAME"}, {"secrets", true, "true|false"}}},
+      {{"counters"}, "", "backend reads and writes per driver since start", 0,
+       0, {}},
+      {{"backends", "stop"}, "",
+       "stop the PostgreSQL, NATS and Redis servers of the data dir (they "
+       "outlive the agent otherwise)", 0, 0, {}},
   };
   return kCommands;
 }
@@ -173,6 +192,8 @@ StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& argv) {
       out.version = true;
     } else if (name == "json") {
       out.globals.json = true;
+    } else if (name == "force") {
+      out.globals.force = true;
     } else if (name == "agent") {
       out.globals.agent = *value;
     } else if (name == "data-dir") {

@@ -42,6 +42,7 @@ const std::vector<FlagSpec>& GlobalFlags();
 struct Globals {
   std::optional<std::string> agent, data_dir, token, ca_cert;
   bool json = false;
+  bool force = false;  // --force: resolve conflicts in the caller's favour
 };
 
 struct ParsedArgs {

@@ -43,6 +43,13 @@ StatusOr<int> RunTokenList(Session& s);
 StatusOr<int> RunSecretGet(Session& s);
 StatusOr<int> RunSecretSet(Session& s);
 
+// cmd_infra.cc: real infrastructure.
+StatusOr<int> RunReconcile(Session& s);
+StatusOr<int> RunDrift(Session& s);
+StatusOr<int> RunRuntimeConfig(Session& s);
+StatusOr<int> RunCounters(Session& s);
+StatusOr<int> RunBackendsStop(Session& s);
+
 // run.cc: the whole program (main.cc calls it). Writes results to `out`,
 // errors as one line "encore-agent: <message>" to `err`.
 int Run(const std::vector<std::string>& argv, std::ostream& out,

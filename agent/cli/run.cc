@@ -36,6 +36,11 @@ const std::map<std::string, Fn>& Dispatch() {
       {"token list", RunTokenList},
       {"secret get", RunSecretGet},
       {"secret set", RunSecretSet},
+      {"reconcile", RunReconcile},
+      {"drift", RunDrift},
+      {"runtime-config", RunRuntimeConfig},
+      {"counters", RunCounters},
+      {"backends stop", RunBackendsStop},
   };
   return kFns;
 }

@@ -35,6 +35,7 @@ StatusOr<AgentClient*> Session::Client() {
   if (!settings.ok()) return settings.status();
   ClientOptions opts;
   opts.address = settings->address;
+  opts.force_conflicts = args_.globals.force;
   opts.token = settings->token;
   if (opts.token.empty() && !settings->token_file.empty() &&
       ::access(settings->token_file.c_str(), R_OK) == 0) {
