@@ -113,7 +113,7 @@ expect_eq "$(agent_json audit | jq '[.[] | select(.action == "environment.force_
 
 # ---- a foreign database with a model's name ------------------------------------
 SOCK_DIR="$(ls -d /dev/shm/encore-agent-*/postgres-test/run 2>/dev/null | while read -r d; do
-  [ -S "$d/.s.PGSQL.${SQL_HOST##*:}" ] && echo "$d"; done | head -1)"
+  if [ -S "$d/.s.PGSQL.${SQL_HOST##*:}" ]; then echo "$d"; fi; done)"
 [ -n "$SOCK_DIR" ] || die "cannot find the agent's PostgreSQL socket"
 psql -h "$SOCK_DIR" -p "${SQL_HOST##*:}" -U encore_admin -d postgres -XAtq -c 'create database inventory' ||
   die "cannot make the foreign database"

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "agent/backends/redis_server.h"
 #include "agent/backends/server_process.h"
 
@@ -53,6 +55,16 @@ Status LocalBackends::StopAll() {
     if (first.ok() && !s.ok()) first = s;
   };
   keep(StopPostgresCluster(PostgresOptions()));
+  if (opts_.sql_test_cluster) {
+    // The test cluster is throwaway (tmpfs): stopping it frees its memory.
+    const std::string dir = FastClusterDir(opts_.data_dir);
+    if (dir.rfind("/dev/shm/encore-agent-", 0) == 0) {
+      std::string cmd = "rm -rf '" + dir.substr(0, dir.rfind('/')) + "'";
+      if (std::system(cmd.c_str()) != 0) {
+        keep(Status::Internal("could not remove " + dir));
+      }
+    }
+  }
   NatsServerOptions n;
   n.dir = opts_.data_dir + "/backends/nats";
   keep(StopNatsServer(n));

@@ -36,7 +36,8 @@ class LocalBackends {
   std::string caches_root() const;
   const std::string& data_dir() const { return opts_.data_dir; }
   // Stops PostgreSQL, nats-server and every redis-server under
-  // caches_root (`encore-agent backends stop`, tests).
+  // caches_root (`encore-agent backends stop`, tests); the test cluster's
+  // tmpfs directory is removed with it.
   Status StopAll();
 
  private:

@@ -115,6 +115,12 @@ std::vector<ResourceAction> NextActions(const std::vector<model::InfraItem>& des
     }
     out.push_back(std::move(a));
   }
+  // Topics before the subscriptions that read from them.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ResourceAction& x, const ResourceAction& y) {
+                     return (x.item.kind == "pubsub_subscription") <
+                            (y.item.kind == "pubsub_subscription");
+                   });
   // Removals: subscriptions before the topics they read from.
   std::vector<const LedgerEntry*> removals;
   for (const auto& e : ledger) removals.push_back(&e);
