@@ -46,7 +46,7 @@ expect_plan_empty "$D" "after convergence"
 envs="$(agent_json env list --app shop)"
 expect_eq "$(jq -r 'length' <<<"$envs")" "$N" "environments in the agent"
 expect_eq "$(jq -r '[.[].spec.name] | unique | length' <<<"$envs")" "$N" "no duplicates"
-expect_eq "$(jq -r '[.[] | select(.status != "planned" or (.infrastructure | length) == 0)] | length' <<<"$envs")" 0 \
+expect_eq "$(jq -r '[.[] | select(.status != "ready" or (.infrastructure | length) == 0)] | length' <<<"$envs")" 0 \
   "no half-written environment"
 expect_eq "$(sqlite3 "$AGENT_DIR/agent.db" 'PRAGMA integrity_check')" ok "store integrity"
 agent audit verify >"$WORK/verify.out" 2>&1 || fail "audit verify after the kill: $(cat "$WORK/verify.out")"

@@ -81,7 +81,7 @@ expect_contains "$WORK/member.out" "admin" "member approve message"
 agent approve "$cs" >/dev/null || fail "admin approve failed"
 wait $apply_pid || { fail "apply failed after approval"; sed 's/^/    /' "$D/apply.out" >&2; }
 expect_eq "$(agent_json changeset show "$cs" | jq -r '.state')" applied "change set state after approval"
-expect_eq "$(agent_json env show shop/staging | jq -r '.status')" planned "environment status after approval"
+expect_eq "$(agent_json env show shop/staging | jq -r '.status')" ready "environment status after approval (provisioned)"
 expect_plan_empty "$D" "after approved create"
 
 log "reject: the apply fails and the state keeps the previous values"

@@ -102,7 +102,11 @@ std::vector<ResourceAction> NextActions(const std::vector<model::InfraItem>& des
         auto at = e.attributes.find(k);
         if (at == e.attributes.end() || at->second.written != v) {
           a.patch[k] = v;
-          a.expected[k] = at == e.attributes.end() ? "" : at->second.observed;
+          // A precondition only for what we wrote and read back before: an
+          // attribute newly set (e.g. an override added) has no last write.
+          if (at != e.attributes.end() && !at->second.observed.empty()) {
+            a.expected[k] = at->second.observed;
+          }
         }
       }
       for (const auto& [k, at] : e.attributes) {

@@ -107,6 +107,16 @@ TEST(NextActions, AnUpdatePatchesOnlyWhatChangedAndExpectsTheObservedValue) {
             (std::map<std::string, std::string>{{"maxmemory", "268435456"}}));
 }
 
+TEST(NextActions, ANewlySetAttributeHasNoPrecondition) {
+  auto before = Item("cache", "c", {{"maxmemory-policy", "allkeys-lru"}});
+  auto after = Item("cache", "c", {{"maxmemory-policy", "allkeys-lru"},
+                                   {"maxmemory", "64mb"}});
+  auto got = NextActions({after}, {Entry(before)}, {}, "delete");
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].patch, (std::map<std::string, std::string>{{"maxmemory", "64mb"}}));
+  EXPECT_TRUE(got[0].expected.empty());
+}
+
 TEST(NextActions, ARemovedOverrideResetsTheAttribute) {
   auto before = Item("cache", "c", {{"maxmemory", "256mb"}});
   auto after = Item("cache", "c", {});
