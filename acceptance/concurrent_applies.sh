@@ -34,7 +34,7 @@ resource "encore_environment" "e" {
   app   = "shop"
   name  = "dev$i"
   type  = "development"
-  cloud = "local"
+  cloud = "encore" # per-environment names: local ones share the model names
 }
 HCL
   } >"$d/main.tf"
