@@ -109,6 +109,7 @@ StatusOr<RunResult> Run(const std::vector<std::string>& argv, const RunAs& as,
         _exit(126);
       }
     }
+    ResetSignalsForExec();
     execve(args[0], args.data(), env.data());
     _exit(127);
   }

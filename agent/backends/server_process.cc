@@ -61,6 +61,15 @@ bool PortAccepts(int port) {
   return ok;
 }
 
+void ResetSignalsForExec() {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int sig : {SIGTERM, SIGINT, SIGPIPE, SIGHUP, SIGQUIT, SIGCHLD}) {
+    signal(sig, SIG_DFL);
+  }
+}
+
 StatusOr<int> FreeLoopbackPort() {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return Status::Internal(std::string("socket: ") + strerror(errno));
@@ -149,7 +158,7 @@ StatusOr<pid_t> StartServer(const ServerSpec& spec) {
     if (!spec.run_as_user.empty()) {
       if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0) _exit(126);
     }
-    signal(SIGPIPE, SIG_DFL);
+    ResetSignalsForExec();
     execv(args[0], args.data());
     _exit(127);
   }

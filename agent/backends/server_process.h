@@ -41,6 +41,12 @@ pid_t RunningPid(const std::string& pid_file, const std::string& binary_basename
 Status StopServer(const std::string& pid_file, const std::string& binary_basename);
 
 StatusOr<int> FreeLoopbackPort();
+
+// In a forked child before exec: unblocks every signal and restores default
+// dispositions. The agent blocks SIGTERM/SIGINT (serve takes them with
+// sigwait) and a blocked mask survives exec, so a server started without
+// this would ignore the SIGTERM that stops it.
+void ResetSignalsForExec();
 // True when 127.0.0.1:port accepts a TCP connection now.
 bool PortAccepts(int port);
 

@@ -1,5 +1,7 @@
 #include "agent/drivers/sql_database_driver.h"
 
+#include "agent/backends/server_process.h"
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -381,6 +383,7 @@ Status DumpRestore(const SqlServer& server, const std::string& src,
       dup2(in, 0);
       dup2(out, 1);
       dup2(err, 2);
+      backends::ResetSignalsForExec();
       execve(argv[0], argv, envp);
       _exit(127);
     }
