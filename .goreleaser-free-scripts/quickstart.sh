@@ -8,8 +8,9 @@
 # defaults (unix socket, admin token written to the data dir), points
 # Terraform at the provider with a dev_overrides CLI config (no `terraform
 # init` needed), applies examples/quickstart and prints what was created:
-# each environment's URL and status, and the infrastructure the agent
-# planned for it with the exact calls it will make.
+# each environment's URL and status, the infrastructure the agent
+# provisioned for it (PostgreSQL, Redis, NATS, bucket directories, run by the
+# agent), and how to connect: the local environment's runtime config.
 #
 # The agent keeps running afterwards (its pid, data dir and how to stop it
 # are printed) so you can explore with `encore-agent env show shop/local`.
@@ -105,6 +106,9 @@ for env in $(cli env list --app shop --json | jq -r '.[].spec.name'); do
   cli env show "shop/$env"
 done
 
+step "How to connect (the local environment's runtime config; passwords with --secrets true)"
+cli runtime-config shop/local
+
 step "Plan after apply (expect no changes)"
 terraform -chdir="$WORK/quickstart" plan -no-color -input=false -detailed-exitcode | tail -n 3
 
@@ -112,10 +116,12 @@ cat <<TXT
 
 The agent keeps running${AGENT_PID:+ (pid $AGENT_PID)}; try:
   export TF_CLI_CONFIG_FILE=$RC
-  $AGENT env show shop/local                  # an environment, its planned calls
+  $AGENT env show shop/local                  # an environment, its infrastructure
+  $AGENT runtime-config shop/local --secrets true   # connection facts with passwords
+  $AGENT drift shop/local                     # what changed outside the agent
   $AGENT audit                                # who changed what
   terraform -chdir=$WORK/quickstart destroy   # remove it all
   ${AGENT_PID:+kill $AGENT_PID                               # stop the agent}
-Environments get real local infrastructure (PostgreSQL, Redis, NATS) in the
-next release; today the agent records and shows the plan of every call.
+The servers the agent started keep running after it stops;
+\`$AGENT backends stop\` stops them.
 TXT

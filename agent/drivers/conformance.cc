@@ -95,7 +95,9 @@ TEST_P(DriverConformance, UpdateWritesOnlyThePatchedAttributeOnce) {
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->attributes[attr], out->at(attr));
   for (const auto& [k, v] : before->attributes) {
-    if (k != attr) EXPECT_EQ(after->attributes[k], v) << k << " was not patched";
+    if (k != attr) {
+      EXPECT_EQ(after->attributes[k], v) << k << " was not patched";
+    }
   }
   EXPECT_EQ(after->mark, OwnershipMark(r.env));
 }
