@@ -11,6 +11,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   libsqlite3-dev sqlite3
   postgresql postgresql-contrib libpq-dev redis-server nats-server libhiredis-dev libnats-dev
+  python3-jsonschema
   jq unzip zip curl procps
 )
 

@@ -31,6 +31,14 @@ psql_as() { PGCONNECT_TIMEOUT=5 psql "$PGURL" -XAtq -v ON_ERROR_STOP=1 -c "$1"; 
 expect_eq "$(psql_as 'select current_user')" "$DB_USER" "the service role connects"
 psql_as "create table orders_t (id int); insert into orders_t values (1)" ||
   fail "the service role cannot create a table"
+# Both forms of the document follow the JSON Schema in schema/.
+validate_rc() {
+  /usr/bin/python3 -c 'import json,sys,jsonschema
+schema=json.load(open(sys.argv[1])); doc=json.load(sys.stdin)
+jsonschema.validate(doc, schema)' "$REPO_ROOT/schema/runtime_config/v1/runtime_config.schema.json"
+}
+echo "$RC" | validate_rc || fail "the runtime config (with secrets) does not follow its JSON Schema"
+agent runtime-config shop/local | validate_rc || fail "the runtime config does not follow its JSON Schema"
 # On disk the runtime config holds no password: an $env reference instead.
 expect_eq "$(agent runtime-config shop/local | jq -r '.sql_servers[0].databases.orders.password["$env"]')" \
   "ENCORE_DB_ORDERS_PASSWORD" "password reference without --secrets"

@@ -145,10 +145,9 @@ struct Infrastructure::Impl {
     });
   }
 
-  // Role passwords, generated (and sealed in the store) on first need.
-  StatusOr<std::map<std::string, std::string>> Passwords(
-      const std::string& app, const std::string& env,
-      const std::vector<std::string>& roles) {
+  // The credentials stored for app/env, opened: key ("role:<name>") -> clear.
+  StatusOr<std::map<std::string, std::string>> OpenCredentials(
+      const std::string& app, const std::string& env) {
     std::map<std::string, std::string> sealed;
     Status s = store->Read([&](StoreTx& tx) -> Status {
       auto c = tx.ListCredentials(app, env);
@@ -158,13 +157,25 @@ struct Infrastructure::Impl {
     });
     if (!s.ok()) return s;
     std::map<std::string, std::string> out;
+    for (const auto& [key, value] : sealed) {
+      auto clear = box->Open(value, CredentialContext(app, env, key));
+      if (!clear.ok()) return clear.status();
+      out[key] = *clear;
+    }
+    return out;
+  }
+
+  // Role passwords, generated (and sealed in the store) on first need.
+  StatusOr<std::map<std::string, std::string>> Passwords(
+      const std::string& app, const std::string& env,
+      const std::vector<std::string>& roles) {
+    auto known = OpenCredentials(app, env);
+    if (!known.ok()) return known.status();
+    std::map<std::string, std::string> out;
     for (const auto& role : roles) {
       const std::string key = "role:" + role;
-      auto it = sealed.find(key);
-      if (it != sealed.end()) {
-        auto clear = box->Open(it->second, CredentialContext(app, env, key));
-        if (!clear.ok()) return clear.status();
-        out[role] = *clear;
+      if (auto it = known->find(key); it != known->end()) {
+        out[role] = it->second;
         continue;
       }
       std::string pw = NewTokenSecret();
@@ -592,20 +603,11 @@ StatusOr<std::vector<LedgerEntry>> Infrastructure::Ledger(const std::string& app
 
 StatusOr<std::map<std::string, std::string>> Infrastructure::RolePasswords(
     const std::string& app, const std::string& env) {
-  std::map<std::string, std::string> sealed;
-  Status s = impl_->store->Read([&](StoreTx& tx) -> Status {
-    auto c = tx.ListCredentials(app, env);
-    if (!c.ok()) return c.status();
-    sealed = std::move(*c);
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  auto all = impl_->OpenCredentials(app, env);
+  if (!all.ok()) return all.status();
   std::map<std::string, std::string> out;
-  for (const auto& [key, value] : sealed) {
-    if (key.rfind("role:", 0) != 0) continue;
-    auto clear = impl_->box->Open(value, CredentialContext(app, env, key));
-    if (!clear.ok()) return clear.status();
-    out[key.substr(5)] = *clear;
+  for (const auto& [key, clear] : *all) {
+    if (key.rfind("role:", 0) == 0) out[key.substr(5)] = clear;
   }
   return out;
 }

@@ -91,6 +91,15 @@ std::string PasswordContext(const std::string& app, const std::string& env) {
   return "env:" + app + "/" + env + ":admin_password";
 }
 
+// The clear admin password of a stored environment's existing_server ("" when
+// none).
+StatusOr<std::string> AdminPassword(const SecretBox& box,
+                                    const StoredEnvironment& se) {
+  if (se.sealed_admin_password.empty()) return std::string();
+  return box.Open(se.sealed_admin_password,
+                  PasswordContext(se.env.spec.app, se.env.spec.name));
+}
+
 std::string SecretContext(const std::string& app, const std::string& name,
                           const std::string& key) {
   return "secret:" + app + "/" + name + ":" + key;
@@ -372,13 +381,9 @@ struct AgentService::Impl {
     if (!ExecutesLocally(se.env.spec) || se.env.status == "pending_approval") {
       return Status::Ok();
     }
-    std::string password;
-    if (!se.sealed_admin_password.empty()) {
-      auto clear = box->Open(se.sealed_admin_password, PasswordContext(app, name));
-      if (!clear.ok()) return clear.status();
-      password = *clear;
-    }
-    auto r = infra->Apply(se.env.spec, password, se.env.infrastructure, force);
+    auto password = AdminPassword(*box, se);
+    if (!password.ok()) return password.status();
+    auto r = infra->Apply(se.env.spec, *password, se.env.infrastructure, force);
     std::string failure;
     if (!r.ok()) {
       failure = r.status().message();
@@ -1946,13 +1951,9 @@ StatusOr<model::Environment> AgentService::ScanDrift(const model::Actor& who,
         "environment " + EnvKey(app, name) + " runs on " + se->env.spec.cloud +
         ", whose drivers only plan; there is nothing to scan");
   }
-  std::string password;
-  if (!se->sealed_admin_password.empty()) {
-    auto clear = impl_->box->Open(se->sealed_admin_password, PasswordContext(app, name));
-    if (!clear.ok()) return clear.status();
-    password = *clear;
-  }
-  auto drift = impl_->infra->ScanDrift(app, name, se->env.spec, password);
+  auto password = AdminPassword(*impl_->box, *se);
+  if (!password.ok()) return password.status();
+  auto drift = impl_->infra->ScanDrift(app, name, se->env.spec, *password);
   if (!drift.ok()) return drift.status();
   model::Environment out = se->env;
   Status s = impl_->store->Write([&](StoreTx& tx) -> Status {
@@ -2112,11 +2113,9 @@ static StatusOr<LoginTarget> FindLoginTarget(Store& store, SecretBox& box,
                             " is not provisioned (environment status " +
                             se->env.status + ")");
   }
-  if (!se->sealed_admin_password.empty()) {
-    auto clear = box.Open(se->sealed_admin_password, PasswordContext(app, env));
-    if (!clear.ok()) return clear.status();
-    t.admin_password = *clear;
-  }
+  auto password = AdminPassword(box, *se);
+  if (!password.ok()) return password.status();
+  t.admin_password = *password;
   return t;
 }
 
