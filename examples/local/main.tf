@@ -31,7 +31,7 @@ resource "encore_app" "shop" {
     databases = [{ name = "orders" }]
     topics    = [{ name = "order-created", delivery = "at-least-once" }]
     subscriptions = [{
-      name = "send-email", topic = "order-created", service = "email",
+      name         = "send-email", topic = "order-created", service = "email",
       ack_deadline = "30s", max_retries = 5
     }]
     caches    = [{ name = "sessions", eviction_policy = "allkeys-lru" }]

@@ -72,9 +72,12 @@ Block LookupBlock(const std::string& description, const std::string& what,
   for (Attribute& fact : facts) block.Add(std::move(fact));
   block.Add(ComputedString(
       "status",
-      "The item's status as the agent reports it: `planned` (local and "
-      "encore clouds, until the agent provisions it), `plan_only` (aws and "
-      "gcp, which the agent plans but does not execute yet), `ready`, ..."));
+      "The item's status as the agent reports it: `ready` (provisioned), "
+      "`observed` (adopted read-only), `creating` / `updating` / `deleting` "
+      "(in progress or interrupted), `not_triggered` (a cron job of a local "
+      "environment), `reserved` (processes and gateways, which the agent "
+      "does not run yet), `plan_only` (aws and gcp, which the agent plans "
+      "but does not execute), `planned` (not applied yet)."));
   block.Add(ComputedStringList(
       "planned_calls",
       "The exact backend calls the agent will make (or made) for the item, "

@@ -309,7 +309,11 @@ Schema MakeSchema() {
       "4000, as `encore run` uses), cloud `encore` ones from 5000. Null for "
       "`aws` and `gcp` until the app is deployed there."));
   b.Add(StringAttr("status").Computed().Doc(
-      "The environment's status as the agent reports it."));
+      "The environment's status as the agent reports it: `ready` (its "
+      "infrastructure is provisioned), `provisioning`, `pending_approval`, "
+      "`failed: <reason>` (the last apply against the backends failed, e.g. "
+      "an ownership conflict; the next apply retries it), `plan_only` (aws "
+      "and gcp)."));
   b.Add(StringAttr("version").Computed().Doc(
       "The environment's version (an etag): changes with every change."));
   b.Add(Attribute("infrastructure", Type::List(InfrastructureType()))
