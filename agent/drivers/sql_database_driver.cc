@@ -1,7 +1,5 @@
 #include "agent/drivers/sql_database_driver.h"
 
-#include "agent/backends/server_process.h"
-
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +16,7 @@
 #include <utility>
 
 #include "agent/backends/postgres_cluster.h"
+#include "agent/backends/server_process.h"
 #include "agent/drivers/pg_connection.h"
 
 extern char** environ;
@@ -286,11 +285,25 @@ Status EnsureRoles(Sql& sql, const Resource& r, const DbState& st,
   return Status::Ok();
 }
 
-Status Grant(Sql& sql, const std::string& db, const std::string& role) {
+// Gives `role` the database and its `public` schema: since PostgreSQL 15
+// only the database owner may create in `public`, and every service using
+// the database must be able to make its tables. Two writes.
+Status Grant(Sql& sql, const SqlServer& server, const std::string& db,
+             const std::string& role) {
   Status s =
       sql.Write("GRANT ALL PRIVILEGES ON DATABASE " + sql.c->QuoteIdent(db) +
                 " TO " + sql.c->QuoteIdent(role));
-  return s.ok() ? s : Named(db, "granting to role " + Q(role), s);
+  if (!s.ok()) return Named(db, "granting to role " + Q(role), s);
+  auto in_db = PgConnection::Connect(server, db);
+  if (!in_db.ok()) return Named(db, "connecting to it", in_db.status());
+  Sql inner{in_db->get(), sql.read, sql.write};
+  s = inner.Write("GRANT ALL ON SCHEMA public TO " + inner.c->QuoteIdent(role));
+  // A database without a `public` schema (someone dropped it) has nothing
+  // more to grant.
+  if (!s.ok() && inner.c->sql_state() != "3F000") {
+    return Named(db, "granting schema public to role " + Q(role), s);
+  }
+  return Status::Ok();
 }
 
 // Drops the roles of `candidates` that no database uses. A role that still
@@ -543,7 +556,7 @@ StatusOr<Created> SqlDatabaseDriver::Create(const Resource& r) {
   const std::string current_owner = st->exists ? st->owner : owner;
   for (const auto& role : roles) {
     if (role == current_owner || granted.count(role)) continue;
-    s = Grant(sql, db, role);
+    s = Grant(sql, r.sql_server, db, role);
     if (!s.ok()) return s;
   }
   if (!limit.empty() &&
@@ -618,7 +631,7 @@ StatusOr<Attributes> SqlDatabaseDriver::Update(const Resource& r,
     for (const auto& g : st->grantees) granted.insert(g.name);
     for (const auto& role : desired) {
       if (role == owner || role == st->owner || granted.count(role)) continue;
-      s = Grant(sql, db, role);
+      s = Grant(sql, r.sql_server, db, role);
       if (!s.ok()) return s;
     }
     std::vector<std::pair<std::string, std::string>> present = {

@@ -247,15 +247,9 @@ TEST_F(SqlDatabaseDriverTest, EachRoleConnectsOverTcpAndCreatesATable) {
     const std::string role = key.substr(9);
     auto c = ConnectAs(server(), role, password, r.backend_name);
     ASSERT_TRUE(c.ok()) << c.status().message();
-    // The owner owns schema public; the others make a schema of their own
-    // (PostgreSQL 15 gives nobody else CREATE on public).
-    const bool owner = role == r.item.attributes["owner"];
-    const std::string schema = owner ? "public" : role;
-    if (!owner) {
-      auto s = (*c)->Exec("CREATE SCHEMA \"" + schema + "\"");
-      ASSERT_TRUE(s.ok()) << s.status().message();
-    }
-    auto t = (*c)->Exec("CREATE TABLE \"" + schema + "\".t (x int)");
+    // Every service's role may create in schema public (PostgreSQL 15 gives
+    // that only to the owner unless granted).
+    auto t = (*c)->Exec("CREATE TABLE public.\"t_" + role + "\" (x int)");
     EXPECT_TRUE(t.ok()) << role << ": " << t.status().message();
     auto wrong = ConnectAs(server(), role, "not-it", r.backend_name);
     EXPECT_EQ(wrong.status().code(), StatusCode::kUnauthenticated);
@@ -359,7 +353,11 @@ TEST_F(SqlDatabaseDriverTest, RolesUpdateAddsAndDropsOurs) {
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(out->at("roles"), owner + "," + extra);
   EXPECT_FALSE(RoleExists(server(), svc)) << "ours, and it left";
-  EXPECT_TRUE(ConnectAs(server(), extra, "extra-pw", r.backend_name).ok());
+  auto c = ConnectAs(server(), extra, "extra-pw", r.backend_name);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  auto t = (*c)->Exec("CREATE TABLE public.extra_t (x int)");
+  EXPECT_TRUE(t.ok()) << "a role added later creates in public: "
+                      << t.status().message();
 }
 
 TEST_F(SqlDatabaseDriverTest, DeleteKeepsARoleAnotherDatabaseUses) {
@@ -516,6 +514,12 @@ TEST_F(SqlDatabaseDriverTest, ALoginConnectsAndIsGoneAfterDrop) {
   EXPECT_GE(renewed->valid_until, login->valid_until);
   ASSERT_TRUE(DropLogin(server(), r.backend_name, login->user).ok());
   EXPECT_FALSE(RoleExists(server(), login->user));
+  // What the login made stays, now the role's it was issued for.
+  EXPECT_EQ(AdminValue(server(),
+                       "SELECT tableowner FROM pg_tables WHERE tablename = "
+                       "'made_by_login'",
+                       r.backend_name),
+            owner);
   EXPECT_TRUE(DropLogin(server(), r.backend_name, login->user).ok())
       << "missing = ok";
   EXPECT_FALSE(
@@ -546,6 +550,11 @@ TEST_F(SqlDatabaseDriverTest, ExpiredLoginsAreDropped) {
   ASSERT_TRUE(dropped.ok()) << dropped.status().message();
   EXPECT_EQ(*dropped, 1);
   EXPECT_FALSE(RoleExists(server(), old->user));
+  EXPECT_EQ(AdminValue(server(),
+                       "SELECT tableowner FROM pg_tables WHERE tablename = "
+                       "'left_behind'",
+                       r.backend_name),
+            owner);
   EXPECT_TRUE(RoleExists(server(), live->user));
   EXPECT_TRUE(DropLogin(server(), r.backend_name, live->user).ok());
 }

@@ -24,7 +24,8 @@ constexpr char kPlanOnlyGcp[] =
     "gcp driver is plan-only: it lists the API calls it would make and never "
     "executes them";
 
-// ---- small helpers -----------------------------------------------------------
+// ---- small helpers
+// -----------------------------------------------------------
 
 std::string FormatDuration(int64_t seconds) {
   if (seconds <= 0) return "0s";
@@ -70,8 +71,8 @@ bool IsMemorySize(const std::string& s) {
   if (i == 0 || i > 18) return false;
   std::string unit = s.substr(i);
   for (char& c : unit) c = static_cast<char>(std::tolower(c));
-  static const std::set<std::string> kUnits = {"",   "b",  "k",  "kb",
-                                               "m",  "mb", "g",  "gb"};
+  static const std::set<std::string> kUnits = {"",  "b",  "k", "kb",
+                                               "m", "mb", "g", "gb"};
   return kUnits.count(unit) > 0;
 }
 
@@ -84,15 +85,16 @@ std::string EnvToken(const std::string& env) {
   return out;
 }
 
-// ---- the environment as the planner sees it ----------------------------------
+// ---- the environment as the planner sees it
+// ----------------------------------
 
 struct Target {
   std::string app;
-  std::string env;     // as written in backend names ("pr-12")
-  std::string full;    // "app/env" (original env name)
-  std::string cloud;   // local | encore | aws | gcp
+  std::string env;    // as written in backend names ("pr-12")
+  std::string full;   // "app/env" (original env name)
+  std::string cloud;  // local | encore | aws | gcp
   std::string region;
-  std::string status;  // planned | plan_only
+  std::string status;       // planned | plan_only
   std::string db_provider;  // postgres | rds | cloudsql | neon
   const model::ExistingServer* server = nullptr;
   std::string platform;  // processes | fargate | cloud_run | kubernetes
@@ -122,12 +124,15 @@ struct Target {
 // Where a provider id's scheme runs: "aws", "gcp", or "" (agent-run).
 std::string CloudOfProviderId(const std::string& provider_id) {
   static const std::map<std::string, std::string> kSchemes = {
-      {"rds", "aws"},        {"sns", "aws"},         {"sqs", "aws"},
-      {"elasticache", "aws"}, {"s3", "aws"},         {"scheduler", "aws"},
-      {"ecs", "aws"},        {"eks", "aws"},         {"elb", "aws"},
-      {"cloudsql", "gcp"},   {"pubsub", "gcp"},      {"memorystore", "gcp"},
-      {"gcs", "gcp"},        {"cloudscheduler", "gcp"}, {"cloudrun", "gcp"},
-      {"gke", "gcp"},        {"gclb", "gcp"}};
+      {"rds", "aws"},      {"sns", "aws"},
+      {"sqs", "aws"},      {"elasticache", "aws"},
+      {"s3", "aws"},       {"scheduler", "aws"},
+      {"ecs", "aws"},      {"eks", "aws"},
+      {"elb", "aws"},      {"cloudsql", "gcp"},
+      {"pubsub", "gcp"},   {"memorystore", "gcp"},
+      {"gcs", "gcp"},      {"cloudscheduler", "gcp"},
+      {"cloudrun", "gcp"}, {"gke", "gcp"},
+      {"gclb", "gcp"}};
   size_t colon = provider_id.find(':');
   std::string scheme = provider_id.substr(0, colon);
   auto it = kSchemes.find(scheme);
@@ -157,7 +162,8 @@ std::string Attr(const InfraItem& item, const std::string& key) {
   return it == item.attributes.end() ? "" : it->second;
 }
 
-// ---- overrides ----------------------------------------------------------------
+// ---- overrides
+// ----------------------------------------------------------------
 
 const std::map<std::string, std::vector<std::string>>& OverrideKeys() {
   static const auto* keys = new std::map<std::string, std::vector<std::string>>{
@@ -186,13 +192,15 @@ Status CheckOverrideValue(const model::InfraOverride& o, const std::string& key,
         "\" is not a memory size; write e.g. \"256mb\" or \"1gb\"");
   }
   if (value.empty()) {
-    return Status::InvalidArgument(where + " is empty; set a value or remove "
-                                           "the key");
+    return Status::InvalidArgument(where +
+                                   " is empty; set a value or remove "
+                                   "the key");
   }
   return Status::Ok();
 }
 
-// ---- item builders ---------------------------------------------------------------
+// ---- item builders
+// ---------------------------------------------------------------
 
 using Settings = std::map<std::string, std::string>;
 
@@ -230,6 +238,8 @@ std::vector<std::string> SqlCreateCalls(const Target& t,
   for (const auto& role : roles) {
     calls.push_back("CREATE ROLE " + Quoted(role) +
                     " LOGIN PASSWORD '<generated>'");
+    calls.push_back("COMMENT ON ROLE " + Quoted(role) +
+                    " IS 'managed-by=encore-agent env=" + t.full + "'");
   }
   calls.push_back("CREATE DATABASE " + Quoted(db) + " OWNER " +
                   Quoted(Attr(item, "owner")));
@@ -237,8 +247,10 @@ std::vector<std::string> SqlCreateCalls(const Target& t,
                   " IS 'managed-by=encore-agent env=" + t.full + "'");
   for (const auto& role : roles) {
     if (role == Attr(item, "owner")) continue;
-    calls.push_back("GRANT ALL PRIVILEGES ON DATABASE " + Quoted(db) +
-                    " TO " + Quoted(role));
+    calls.push_back("GRANT ALL PRIVILEGES ON DATABASE " + Quoted(db) + " TO " +
+                    Quoted(role));
+    calls.push_back("GRANT ALL ON SCHEMA public TO " + Quoted(role) +
+                    " (in database " + Quoted(db) + ")");
   }
   std::string limit = Attr(item, "connection_limit");
   if (!limit.empty()) {
@@ -298,13 +310,13 @@ InfraItem DatabaseItem(const Target& t, const model::AppModel& m,
     if (!v.empty()) extra += ", " + std::string(key) + ": " + v;
   }
   if (t.db_provider == "neon") {
-    item.planned_calls = {
-        "neon:CreateBranch {project: " + t.app + ", branch: " + t.env +
-            ", region: " + t.cloud + "-" + t.region + "}",
-        "neon:CreateRole {branch: " + t.env + ", role: " + owner +
-            ", password: <generated>}",
-        "neon:CreateDatabase {branch: " + t.env + ", name: " + backend +
-            ", owner: " + owner + "}"};
+    item.planned_calls = {"neon:CreateBranch {project: " + t.app +
+                              ", branch: " + t.env + ", region: " + t.cloud +
+                              "-" + t.region + "}",
+                          "neon:CreateRole {branch: " + t.env +
+                              ", role: " + owner + ", password: <generated>}",
+                          "neon:CreateDatabase {branch: " + t.env +
+                              ", name: " + backend + ", owner: " + owner + "}"};
   } else if (t.cloud == "aws") {
     item.planned_calls = {
         "rds:CreateDBInstance {DBInstanceIdentifier: " + backend +
@@ -313,14 +325,13 @@ InfraItem DatabaseItem(const Target& t, const model::AppModel& m,
         "rds:WaitUntilDBInstanceAvailable {DBInstanceIdentifier: " + backend +
             "}"};
   } else {
-    item.planned_calls = {
-        "cloudsql:instances.insert {name: " + backend +
-            ", databaseVersion: POSTGRES" + extra +
-            ", userLabels: {managed-by: encore-agent}}",
-        "cloudsql:databases.insert {instance: " + backend + ", name: " +
-            db.name + "}",
-        "cloudsql:users.insert {instance: " + backend + ", name: " + owner +
-            ", password: <generated>}"};
+    item.planned_calls = {"cloudsql:instances.insert {name: " + backend +
+                              ", databaseVersion: POSTGRES" + extra +
+                              ", userLabels: {managed-by: encore-agent}}",
+                          "cloudsql:databases.insert {instance: " + backend +
+                              ", name: " + db.name + "}",
+                          "cloudsql:users.insert {instance: " + backend +
+                              ", name: " + owner + ", password: <generated>}"};
   }
   for (const auto& role : roles) {
     if (role == owner) continue;
@@ -354,8 +365,8 @@ InfraItem TopicItem(const Target& t, const model::AppModel& m,
   }
   if (max_age == 0) max_age = 7 * 86400;
   if (t.cloud == "aws") {
-    InfraItem item =
-        NewItem(t, "pubsub_topic", topic.name, "sns:" + t.region + "/" + backend);
+    InfraItem item = NewItem(t, "pubsub_topic", topic.name,
+                             "sns:" + t.region + "/" + backend);
     bool fifo = topic.delivery == "exactly-once" || !topic.ordering_key.empty();
     item.attributes["fifo"] = fifo ? "true" : "false";
     item.planned_calls = {"sns:CreateTopic {Name: " + backend +
@@ -368,10 +379,10 @@ InfraItem TopicItem(const Target& t, const model::AppModel& m,
     InfraItem item = NewItem(t, "pubsub_topic", topic.name,
                              "pubsub:" + t.region + "/" + backend);
     item.attributes["message_retention"] = FormatDuration(max_age);
-    item.planned_calls = {"pubsub:projects.topics.create {name: " + backend +
-                          ", messageRetentionDuration: " +
-                          FormatDuration(max_age) +
-                          ", labels: {managed-by: encore-agent}}"};
+    item.planned_calls = {
+        "pubsub:projects.topics.create {name: " + backend +
+        ", messageRetentionDuration: " + FormatDuration(max_age) +
+        ", labels: {managed-by: encore-agent}}"};
     return item;
   }
   InfraItem item =
@@ -399,9 +410,8 @@ std::string ConsumerConfig(const InfraItem& item) {
 InfraItem SubscriptionItem(const Target& t, const model::AppSubscription& s) {
   std::string backend = t.Local(s.name);
   std::string topic = t.Local(s.topic);
-  std::string backoff =
-      FormatDuration(s.min_backoff_seconds) + ".." +
-      FormatDuration(s.max_backoff_seconds);
+  std::string backoff = FormatDuration(s.min_backoff_seconds) + ".." +
+                        FormatDuration(s.max_backoff_seconds);
   if (t.cloud == "aws") {
     InfraItem item = NewItem(t, "pubsub_subscription", s.name,
                              "sqs:" + t.region + "/" + backend);
@@ -436,13 +446,13 @@ InfraItem SubscriptionItem(const Target& t, const model::AppSubscription& s) {
     item.planned_calls = {
         "pubsub:projects.topics.create {name: " + backend + "-dlq}",
         "pubsub:projects.subscriptions.create {name: " + backend +
-            ", topic: " + topic + ", ackDeadlineSeconds: " +
-            std::to_string(s.ack_deadline_seconds) +
+            ", topic: " + topic +
+            ", ackDeadlineSeconds: " + std::to_string(s.ack_deadline_seconds) +
             ", messageRetentionDuration: " +
             FormatDuration(s.retention_seconds) +
             ", retryPolicy: {minimumBackoff: " +
-            FormatDuration(s.min_backoff_seconds) + ", maximumBackoff: " +
-            FormatDuration(s.max_backoff_seconds) +
+            FormatDuration(s.min_backoff_seconds) +
+            ", maximumBackoff: " + FormatDuration(s.max_backoff_seconds) +
             "}, deadLetterPolicy: {deadLetterTopic: " + backend +
             "-dlq, maxDeliveryAttempts: " +
             item.attributes["max_delivery_attempts"] + "}}"};
@@ -457,8 +467,8 @@ InfraItem SubscriptionItem(const Target& t, const model::AppSubscription& s) {
   item.attributes["dead_letter"] = backend + "-dlq";
   item.planned_calls = {
       "JetStream STREAM.CREATE " + backend + "-dlq {subjects: [" +
-          t.Subject(s.name) + ".dlq], max_age: " +
-          FormatDuration(s.retention_seconds) +
+          t.Subject(s.name) +
+          ".dlq], max_age: " + FormatDuration(s.retention_seconds) +
           ", storage: file, description: managed-by=encore-agent env=" +
           t.full + "}",
       "JetStream CONSUMER.CREATE " + topic + " " + ConsumerConfig(item)};
@@ -488,8 +498,8 @@ InfraItem CacheItem(const Target& t, const model::AppCache& c,
           "elasticache:ModifyCacheParameterGroup {CacheParameterGroupName: " +
               backend + ", ParameterNameValues: [maxmemory-policy=" +
               c.eviction_policy + "]}",
-          "elasticache:CreateReplicationGroup {ReplicationGroupId: " +
-              backend + ", Engine: redis" +
+          "elasticache:CreateReplicationGroup {ReplicationGroupId: " + backend +
+              ", Engine: redis" +
               (node.empty() ? "" : ", CacheNodeType: " + node) +
               ", CacheParameterGroupName: " + backend +
               ", Tags: [managed-by=encore-agent, env=" + t.full + "]}"};
@@ -503,10 +513,11 @@ InfraItem CacheItem(const Target& t, const model::AppCache& c,
     }
     return item;
   }
-  InfraItem item = NewItem(t, "cache", c.name, "redis:" + t.cloud + "/" + backend);
+  InfraItem item =
+      NewItem(t, "cache", c.name, "redis:" + t.cloud + "/" + backend);
   item.attributes["maxmemory-policy"] = c.eviction_policy;
-  std::string call = "redis-server --port <port> --maxmemory-policy " +
-                     c.eviction_policy;
+  std::string call =
+      "redis-server --port <port> --maxmemory-policy " + c.eviction_policy;
   if (auto it = ov.find("max_memory"); it != ov.end()) {
     item.attributes["maxmemory"] = it->second;
     call += " --maxmemory " + it->second;
@@ -537,8 +548,8 @@ InfraItem BucketItem(const Target& t, const model::AppBucket& b) {
               "}}",
           "s3:PutBucketTagging {Bucket: " + backend +
               ", Tags: [managed-by=encore-agent, env=" + t.full + "]}",
-          "s3:PutBucketVersioning {Bucket: " + backend + ", Status: " +
-              (b.versioned ? "Enabled" : "Suspended") + "}",
+          "s3:PutBucketVersioning {Bucket: " + backend +
+              ", Status: " + (b.versioned ? "Enabled" : "Suspended") + "}",
           "s3:PutPublicAccessBlock {Bucket: " + backend +
               ", BlockPublicAcls: " + (b.is_public ? "false" : "true") + "}"};
       if (b.is_public) {
@@ -546,10 +557,10 @@ InfraItem BucketItem(const Target& t, const model::AppBucket& b) {
             "cloudfront:CreateDistribution {Origin: " + backend + "}");
       }
     } else {
-      item.planned_calls = {
-          "gcs:buckets.insert {name: " + backend + ", location: " + t.region +
-          ", versioning: {enabled: " + ver +
-          "}, labels: {managed-by: encore-agent}}"};
+      item.planned_calls = {"gcs:buckets.insert {name: " + backend +
+                            ", location: " + t.region +
+                            ", versioning: {enabled: " + ver +
+                            "}, labels: {managed-by: encore-agent}}"};
       if (b.is_public) {
         item.planned_calls.push_back("gcs:buckets.setIamPolicy {bucket: " +
                                      backend + ", allUsers: objectViewer}");
@@ -561,9 +572,9 @@ InfraItem BucketItem(const Target& t, const model::AppBucket& b) {
   InfraItem item = NewItem(t, "bucket", b.name, "disk:" + dir);
   item.attributes["public"] = pub;
   item.attributes["versioned"] = ver;
-  item.planned_calls = {"mkdir " + dir,
-                        "write " + dir + "/.encore-bucket.json " +
-                            BucketMeta(item)};
+  item.planned_calls = {
+      "mkdir " + dir,
+      "write " + dir + "/.encore-bucket.json " + BucketMeta(item)};
   return item;
 }
 
@@ -628,25 +639,28 @@ InfraItem ProcessItem(const Target& t, const model::ProcessGroup& g,
   const std::string services = Join(g.services, ",");
   if (t.platform == "processes") {
     item.planned_calls = {"reserve process " + backend + " {services: [" +
-                          services + "]} (started when process execution "
+                          services +
+                          "]} (started when process execution "
                           "lands)"};
   } else if (t.platform == "fargate") {
     item.planned_calls = {
         "ecs:RegisterTaskDefinition {family: " + backend + ", services: [" +
             services + "]" + sizing + "}",
-        "ecs:CreateService {serviceName: " + backend + ", taskDefinition: " +
-            backend + ", launchType: FARGATE, tags: [managed-by=encore-agent]}"};
+        "ecs:CreateService {serviceName: " + backend +
+            ", taskDefinition: " + backend +
+            ", launchType: FARGATE, tags: [managed-by=encore-agent]}"};
   } else if (t.platform == "cloud_run") {
-    item.planned_calls = {"cloudrun:projects.locations.services.create {name: " +
-                          backend + ", services: [" + services + "]" + sizing +
-                          ", labels: {managed-by: encore-agent}}"};
+    item.planned_calls = {
+        "cloudrun:projects.locations.services.create {name: " + backend +
+        ", services: [" + services + "]" + sizing +
+        ", labels: {managed-by: encore-agent}}"};
   } else {
     std::string cluster = t.k8s_cluster == "existing"
                               ? "existing cluster " + t.k8s_cluster_name
                               : "new cluster";
     item.planned_calls = {"kubernetes apply Deployment " + backend +
-                          " {services: [" + services + "]" + sizing +
-                          "} on " + cluster};
+                          " {services: [" + services + "]" + sizing + "} on " +
+                          cluster};
   }
   return item;
 }
@@ -660,7 +674,8 @@ InfraItem GatewayItem(const Target& t) {
                           ", Type: application, Tags: "
                           "[managed-by=encore-agent]}"};
   } else if (t.cloud == "gcp") {
-    item = NewItem(t, "gateway", name, "gclb:" + t.region + "/" + t.Local(name));
+    item =
+        NewItem(t, "gateway", name, "gclb:" + t.region + "/" + t.Local(name));
     item.planned_calls = {"compute:urlMaps.insert {name: " + t.Local(name) +
                           "}"};
   } else {
@@ -670,7 +685,8 @@ InfraItem GatewayItem(const Target& t) {
   return item;
 }
 
-// ---- update and delete calls -------------------------------------------------
+// ---- update and delete calls
+// -------------------------------------------------
 
 std::vector<std::string> UpdateCalls(const InfraItem& from,
                                      const InfraItem& to) {
@@ -814,7 +830,8 @@ std::vector<std::string> DeleteCalls(const InfraItem& item) {
     }
     return calls;
   }
-  if (scheme == "redis") return {"SHUTDOWN NOSAVE (redis-server " + backend + ")"};
+  if (scheme == "redis")
+    return {"SHUTDOWN NOSAVE (redis-server " + backend + ")"};
   if (scheme == "nats" && item.kind == "pubsub_topic") {
     return {"JetStream STREAM.DELETE " + backend};
   }
@@ -968,10 +985,11 @@ StatusOr<std::vector<model::InfraItem>> DesiredInfrastructure(
   t.status = t.IsCloud() ? "plan_only" : "planned";
   if (spec.database) {
     t.db_provider = spec.database->provider;
-    if (spec.database->existing_server) t.server = &*spec.database->existing_server;
+    if (spec.database->existing_server)
+      t.server = &*spec.database->existing_server;
   }
   if (t.db_provider.empty()) {
-    t.db_provider = t.cloud == "aws" ? "rds"
+    t.db_provider = t.cloud == "aws"   ? "rds"
                     : t.cloud == "gcp" ? "cloudsql"
                                        : "postgres";
   }
@@ -984,7 +1002,7 @@ StatusOr<std::vector<model::InfraItem>> DesiredInfrastructure(
     }
   }
   if (t.platform.empty()) {
-    t.platform = t.cloud == "aws" ? "fargate"
+    t.platform = t.cloud == "aws"   ? "fargate"
                  : t.cloud == "gcp" ? "cloud_run"
                                     : "processes";
   }
@@ -994,7 +1012,8 @@ StatusOr<std::vector<model::InfraItem>> DesiredInfrastructure(
   for (const auto& d : m.databases) known["sql_database"].insert(d.name);
   for (const auto& c : m.caches) known["cache"].insert(c.name);
   for (const auto& x : m.topics) known["pubsub_topic"].insert(x.name);
-  for (const auto& x : m.subscriptions) known["pubsub_subscription"].insert(x.name);
+  for (const auto& x : m.subscriptions)
+    known["pubsub_subscription"].insert(x.name);
   for (const auto& b : m.buckets) known["bucket"].insert(b.name);
   for (const auto& s : m.services) known["service"].insert(s.name);
 
@@ -1159,8 +1178,9 @@ std::vector<model::Operation> DiffInfrastructure(
     if (d.owner == "adopted:observe") {
       // Observed: never written. The change is the agent's view only.
       op.calls = {};
-      op.note = "adopted (observe): the agent records the change and never "
-                "writes it";
+      op.note =
+          "adopted (observe): the agent records the change and never "
+          "writes it";
     } else {
       op.calls = UpdateCalls(c, d);
     }

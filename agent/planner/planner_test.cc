@@ -36,7 +36,8 @@ model::AppModel Model(const char* json = kModel) {
   return *m;
 }
 
-EnvironmentSpec Spec(const std::string& cloud, const std::string& name = "dev") {
+EnvironmentSpec Spec(const std::string& cloud,
+                     const std::string& name = "dev") {
   EnvironmentSpec s;
   s.app = "shop";
   s.name = name;
@@ -94,6 +95,8 @@ TEST(PlannerTest, LocalDatabaseCallsAndOwnership) {
   EXPECT_EQ(db->planned_calls,
             (std::vector<std::string>{
                 "CREATE ROLE \"orders_svc\" LOGIN PASSWORD '<generated>'",
+                "COMMENT ON ROLE \"orders_svc\" IS 'managed-by=encore-agent "
+                "env=shop/dev'",
                 "CREATE DATABASE \"orders\" OWNER \"orders_svc\"",
                 "COMMENT ON DATABASE \"orders\" IS 'managed-by=encore-agent "
                 "env=shop/dev'"}));
@@ -107,9 +110,9 @@ TEST(PlannerTest, EncorePrefixesNamesPerEnvironment) {
             "postgres:encore/pr-12_orders");
   EXPECT_EQ(Find(items, "pubsub_topic", "order-created")->provider_id,
             "nats:stream/pr-12_order-created");
-  EXPECT_EQ(Find(items, "pubsub_topic", "order-created")->attributes.at(
-                "subjects"),
-            "pr-12.order-created");
+  EXPECT_EQ(
+      Find(items, "pubsub_topic", "order-created")->attributes.at("subjects"),
+      "pr-12.order-created");
   EXPECT_EQ(Find(items, "bucket", "receipts")->provider_id,
             "disk:buckets/pr-12/receipts");
   EXPECT_EQ(Find(items, "cache", "sessions")->provider_id,
@@ -129,13 +132,13 @@ TEST(PlannerTest, OwnedAttributesPerKind) {
   EXPECT_EQ(sub->attributes.at("backoff"), "10s..10m");
   EXPECT_EQ(sub->attributes.at("dead_letter"), "send-email-dlq");
   ASSERT_EQ(sub->planned_calls.size(), 2u);
-  EXPECT_EQ(sub->planned_calls[0].rfind("JetStream STREAM.CREATE send-email-dlq", 0),
-            0u);
+  EXPECT_EQ(
+      sub->planned_calls[0].rfind("JetStream STREAM.CREATE send-email-dlq", 0),
+      0u);
   const InfraItem* cache = Find(items, "cache", "sessions");
   EXPECT_EQ(cache->provider_id, "redis:local/sessions");
-  EXPECT_EQ(cache->attributes,
-            (std::map<std::string, std::string>{
-                {"maxmemory-policy", "allkeys-lru"}}));
+  EXPECT_EQ(cache->attributes, (std::map<std::string, std::string>{
+                                   {"maxmemory-policy", "allkeys-lru"}}));
   EXPECT_EQ(cache->planned_calls,
             std::vector<std::string>{
                 "redis-server --port <port> --maxmemory-policy allkeys-lru"});
@@ -149,7 +152,11 @@ TEST(PlannerTest, OverridesBecomeOwnedAttributes) {
   std::vector<InfraOverride> ov = {
       {"shop", "dev", "cache", "sessions", {{"max_memory", "256mb"}}, 1},
       {"shop", "dev", "sql_database", "orders", {{"max_connections", "20"}}, 1},
-      {"shop", "dev", "pubsub_topic", "order-created", {{"max_bytes", "1000"}},
+      {"shop",
+       "dev",
+       "pubsub_topic",
+       "order-created",
+       {{"max_bytes", "1000"}},
        1}};
   auto items = Plan(Spec("local"), ov);
   EXPECT_EQ(Find(items, "cache", "sessions")->attributes.at("maxmemory"),
@@ -158,9 +165,9 @@ TEST(PlannerTest, OverridesBecomeOwnedAttributes) {
   EXPECT_EQ(db->attributes.at("connection_limit"), "20");
   EXPECT_EQ(db->planned_calls.back(),
             "ALTER DATABASE \"orders\" CONNECTION LIMIT 20");
-  EXPECT_EQ(Find(items, "pubsub_topic", "order-created")->attributes.at(
-                "max_bytes"),
-            "1000");
+  EXPECT_EQ(
+      Find(items, "pubsub_topic", "order-created")->attributes.at("max_bytes"),
+      "1000");
 }
 
 struct BadOverrideCase {
@@ -184,7 +191,11 @@ TEST(PlannerTest, BadOverridesAreErrors) {
        {"shop", "dev", "bucket", "receipts", {{"public", "true"}}, 1},
        "bucket overrides have no settings"},
       {"not a number",
-       {"shop", "dev", "sql_database", "orders", {{"max_connections", "ten"}},
+       {"shop",
+        "dev",
+        "sql_database",
+        "orders",
+        {{"max_connections", "ten"}},
         1},
        "is not a whole number"},
       {"not a memory size",
@@ -272,11 +283,10 @@ TEST(PlannerTest, GcpIsPlanOnly) {
 
 TEST(PlannerTest, NoPlannedCallCarriesASecret) {
   model::EnvironmentSpec spec = Spec("local");
-  spec.database = model::DatabaseSpec{"postgres", "",
-                                      model::ExistingServer{
-                                          "db.example", 5432, "admin",
-                                          "hunter2-secret", std::nullopt,
-                                          "require", ""}};
+  spec.database = model::DatabaseSpec{
+      "postgres", "",
+      model::ExistingServer{"db.example", 5432, "admin", "hunter2-secret",
+                            std::nullopt, "require", ""}};
   for (const auto& cloud : {"local", "aws"}) {
     spec.cloud = cloud;
     spec.region = std::string(cloud) == "aws" ? "eu-west-1" : "";
@@ -356,17 +366,29 @@ TEST(PlannerTest, UpdateCallsOnlyForChangedAttributes) {
        "sessions",
        {"CONFIG SET maxmemory 0"}},
       {"connection limit",
-       {"shop", "dev", "sql_database", "orders", {{"max_connections", "10"}},
+       {"shop",
+        "dev",
+        "sql_database",
+        "orders",
+        {{"max_connections", "10"}},
         1},
-       {"shop", "dev", "sql_database", "orders", {{"max_connections", "50"}},
+       {"shop",
+        "dev",
+        "sql_database",
+        "orders",
+        {{"max_connections", "50"}},
         1},
        "sql_database",
        "orders",
        {"ALTER DATABASE \"orders\" CONNECTION LIMIT 50"}},
       {"stream max_bytes",
        {},
-       {"shop", "dev", "pubsub_topic", "order-created",
-        {{"max_bytes", "4096"}}, 1},
+       {"shop",
+        "dev",
+        "pubsub_topic",
+        "order-created",
+        {{"max_bytes", "4096"}},
+        1},
        "pubsub_topic",
        "order-created",
        {"JetStream STREAM.UPDATE order-created {max_bytes: 4096}"}},
@@ -413,15 +435,17 @@ TEST(PlannerTest, ModelChangeUpdatesConsumerAndStreamAge) {
 TEST(PlannerTest, DeletesAndRetention) {
   auto items = Plan(Spec("local"));
   auto fewer = DesiredInfrastructure(Model(R"({"services":[{"name":"orders"},
-      {"name":"email"}]})"), Spec("local"), {});
+      {"name":"email"}]})"),
+                                     Spec("local"), {});
   ASSERT_TRUE(fewer.ok());
   auto ops = DiffInfrastructure(items, *fewer, "retain");
   EXPECT_EQ(FindOp(ops, "sql_database", "orders")->action, "retain");
   EXPECT_TRUE(FindOp(ops, "sql_database", "orders")->calls.empty());
   EXPECT_EQ(FindOp(ops, "bucket", "receipts")->action, "retain");
   EXPECT_EQ(FindOp(ops, "cache", "sessions")->action, "delete");
-  EXPECT_EQ(FindOp(ops, "cache", "sessions")->calls,
-            std::vector<std::string>{"SHUTDOWN NOSAVE (redis-server sessions)"});
+  EXPECT_EQ(
+      FindOp(ops, "cache", "sessions")->calls,
+      std::vector<std::string>{"SHUTDOWN NOSAVE (redis-server sessions)"});
   // Deletes come after creates and updates.
   EXPECT_EQ(ops.front().action, "no-op");
   EXPECT_EQ(ops.back().action == "delete" || ops.back().action == "retain",
