@@ -580,6 +580,8 @@ StatusOr<Created> SqlDatabaseDriver::Create(const Resource& r) {
       {"database", db},
       {"user", owner},
       {"roles", Join(roles)}};
+  // An existing server's sslmode, so clients connect as the agent does.
+  if (!r.sql_server.sslmode.empty()) c.facts["sslmode"] = r.sql_server.sslmode;
   return c;
 }
 

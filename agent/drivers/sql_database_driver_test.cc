@@ -469,6 +469,7 @@ TEST_F(SqlDatabaseDriverTest, AnExistingServerKeepsWhatIsNotOurs) {
   auto created = driver_.Create(r);
   ASSERT_TRUE(created.ok()) << created.status().message();
   EXPECT_EQ(created->facts.at("port"), std::to_string(ep->port));
+  EXPECT_EQ(created->facts.at("sslmode"), "disable");
   const std::string owner = r.item.attributes["owner"];
   EXPECT_TRUE(ConnectAs(existing, owner, Password(owner), r.backend_name).ok());
   ASSERT_TRUE(driver_.Delete(r).ok());

@@ -296,6 +296,7 @@ struct Infrastructure::Impl {
       f["host"] = r.sql_server.host;
       f["port"] = std::to_string(r.sql_server.port);
       f["database"] = r.backend_name;
+      if (!r.sql_server.sslmode.empty()) f["sslmode"] = r.sql_server.sslmode;
     }
     return f;
   }
