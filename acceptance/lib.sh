@@ -46,6 +46,10 @@ cleanup() {
   if [ -n "${CLEANUP_HOOK:-}" ]; then eval "$CLEANUP_HOOK" || true; fi
 }
 trap cleanup EXIT
+# A signal (ctest timeout, Ctrl-C, hang-up) exits through cleanup too.
+trap "exit 129" HUP
+trap "exit 130" INT
+trap "exit 143" TERM
 
 export HOME="$WORK/home"
 mkdir -p "$HOME"
