@@ -435,8 +435,58 @@ StatusOr<std::unique_ptr<PgConnection>> Admin(const Resource& r) {
   return PgConnection::Connect(r.sql_server, "postgres");
 }
 
+// After a TEMPLATE copy, what the source's roles owned in it (tables,
+// sequences, schemas...) becomes `owner`'s, as a restore run as `owner`
+// makes it: else the copy's service could not use its own data, and the
+// source's roles would own objects in a database that is not theirs. One
+// transaction in the copy per such role: REASSIGN OWNED BY, which also
+// moves the databases the role owns (shared objects), so those are given
+// back to it before COMMIT; nothing outside the copy changes.
+Status TakeOverCopy(Sql& sql, const SqlServer& server, const std::string& db,
+                    const std::string& owner) {
+  auto conn = PgConnection::Connect(server, db);
+  if (!conn.ok()) return Named(db, "connecting to the copy", conn.status());
+  Sql in{conn->get(), sql.read, sql.write};
+  auto owners = in.Read(
+      "SELECT DISTINCT a.rolname FROM pg_shdepend s JOIN pg_roles a ON a.oid "
+      "= s.refobjid WHERE s.dbid = (SELECT oid FROM pg_database WHERE "
+      "datname = current_database()) AND s.deptype = 'o' AND s.refclassid = "
+      "'pg_authid'::regclass AND NOT a.rolsuper AND a.rolname !~ '^pg_' AND "
+      "a.rolname <> $1 ORDER BY 1",
+      {owner});
+  if (!owners.ok()) {
+    return Named(db, "reading who owns what in the copy", owners.status());
+  }
+  for (const auto& row : *owners) {
+    const std::string& role = row[0];
+    auto dbs = in.Read(
+        "SELECT datname FROM pg_database d JOIN pg_roles a ON a.oid = "
+        "d.datdba WHERE a.rolname = $1 ORDER BY 1",
+        {role});
+    if (!dbs.ok())
+      return Named(db, "reading what " + Q(role) + " owns", dbs.status());
+    std::vector<std::string> stmts = {
+        "BEGIN", "REASSIGN OWNED BY " + in.c->QuoteIdent(role) + " TO " +
+                     in.c->QuoteIdent(owner)};
+    for (const auto& d : *dbs) {
+      stmts.push_back("ALTER DATABASE " + in.c->QuoteIdent(d[0]) +
+                      " OWNER TO " + in.c->QuoteIdent(role));
+    }
+    stmts.push_back("COMMIT");
+    for (const auto& stmt : stmts) {
+      Status s = in.Write(stmt);
+      if (!s.ok()) {
+        (void)in.c->Exec("ROLLBACK");
+        return Named(db, "giving what " + Q(role) + " owned to " + Q(owner), s);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 // CREATE DATABASE as a copy of r.branch_from: TEMPLATE when nobody is
-// connected to it, else pg_dump | psql into a new empty database.
+// connected to it (then TakeOverCopy), else pg_dump | psql into a new empty
+// database.
 Status CreateBranch(Sql& sql, const Resource& r, const std::string& owner) {
   const std::string& db = r.backend_name;
   const std::string& src = r.branch_from;
@@ -448,7 +498,11 @@ Status CreateBranch(Sql& sql, const Resource& r, const std::string& owner) {
   if ((*busy)[0][0] == "0") {
     Status s =
         sql.Write(create + " TEMPLATE " + sql.c->QuoteIdent(src) + owned);
-    if (s.ok()) return s;
+    if (s.ok()) {
+      s = TakeOverCopy(sql, r.sql_server, db, owner);
+      if (!s.ok()) (void)sql.Write("DROP DATABASE " + sql.c->QuoteIdent(db));
+      return s;
+    }
     if (sql.c->sql_state() != "55006") {
       return Named(db, "copying database " + Q(src), s,
                    "check that branch_from names an existing database");

@@ -19,8 +19,10 @@
 // mark are accepted when adopted). A database without a mark whose owner is
 // a role with our mark is ours from an interrupted Create: it is completed.
 // With Resource::branch_from, the database is a copy: TEMPLATE when nobody
-// is connected to the source (pg_stat_activity), else pg_dump | psql (the
-// binaries next to the server's; the restore runs as the owner role).
+// is connected to the source (pg_stat_activity; then, in the copy, what the
+// source's roles owned is reassigned to the owner role), else pg_dump | psql
+// (the binaries next to the server's; the restore runs as the owner role).
+// Either way the copy's objects are the owner role's.
 // Facts: host, port, database, user (the owner), roles. Never passwords.
 //
 // Observe reads one statement: owner, roles (the owner, then the roles with

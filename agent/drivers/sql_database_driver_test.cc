@@ -414,6 +414,29 @@ TEST_F(SqlDatabaseDriverTest, BranchFromCopiesTheRows) {
   EXPECT_EQ(
       AdminValue(server(), "SELECT count(*) FROM items", copy.backend_name),
       "3");
+  // The copy's data is the copy's owner's, who can write to it; the source
+  // keeps its owner.
+  const std::string copy_owner = copy.item.attributes["owner"];
+  EXPECT_EQ(
+      AdminValue(server(),
+                 "SELECT tableowner FROM pg_tables WHERE tablename = 'items'",
+                 copy.backend_name),
+      copy_owner);
+  {
+    auto c = ConnectAs(server(), copy_owner, Password(copy_owner),
+                       copy.backend_name);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    auto w = (*c)->Exec("INSERT INTO items VALUES (4)");
+    EXPECT_TRUE(w.ok()) << w.status().message();
+  }
+  EXPECT_EQ(AdminValue(server(),
+                       "SELECT pg_get_userbyid(datdba) FROM pg_database "
+                       "WHERE datname = '" +
+                           src.backend_name + "'"),
+            owner);
+  EXPECT_EQ(
+      AdminValue(server(), "SELECT count(*) FROM items", src.backend_name),
+      "3");
 
   // Someone is connected to the source: pg_dump | psql, and they stay
   // connected.

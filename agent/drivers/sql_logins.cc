@@ -62,20 +62,40 @@ bool IsEphemeral(const std::string& mark) {
   return mark.rfind(kEphemeralPrefix, 0) == 0;
 }
 
+// What the login made in each database becomes the role it was issued
+// for (REASSIGN OWNED), so a table made through it outlives it; DROP OWNED
+// BY then removes only the privileges granted to it.
 Status DropRole(const SqlServer& server, PgConnection& admin,
                 const std::vector<std::string>& databases,
                 const std::string& user) {
+  auto parents = admin.Exec(
+      "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = "
+      "m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = $1 "
+      "ORDER BY 1 LIMIT 1",
+      {user});
+  if (!parents.ok()) return parents.status();
+  const std::string heir = parents->empty() ? "" : (*parents)[0][0];
   for (const auto& db : databases) {
     auto in_db = PgConnection::Connect(server, db);
     if (!in_db.ok()) {
       if (in_db.status().code() == StatusCode::kNotFound) continue;  // gone
       return in_db.status();
     }
-    auto r = (*in_db)->Exec("DROP OWNED BY " + (*in_db)->QuoteIdent(user));
-    if (!r.ok()) {
-      return Status(r.status().code(), "login " + user +
-                                           ": DROP OWNED BY in database \"" +
-                                           db + "\": " + r.status().message());
+    PgConnection& c = **in_db;
+    std::vector<std::string> stmts;
+    if (!heir.empty()) {
+      stmts.push_back("REASSIGN OWNED BY " + c.QuoteIdent(user) + " TO " +
+                      c.QuoteIdent(heir));
+    }
+    stmts.push_back("DROP OWNED BY " + c.QuoteIdent(user));
+    for (const auto& stmt : stmts) {
+      auto r = c.Exec(stmt);
+      if (!r.ok()) {
+        return Status(r.status().code(), "login " + user + ": " +
+                                             stmt.substr(0, stmt.find(" BY")) +
+                                             " BY in database \"" + db +
+                                             "\": " + r.status().message());
+      }
     }
   }
   auto r = admin.Exec("DROP ROLE IF EXISTS " + admin.QuoteIdent(user));

@@ -9,12 +9,13 @@
 // 'managed-by=encore-agent ephemeral until=<RFC 3339>'. The password is the
 // caller's and never leaves the client in clear.
 // RenewLogin moves VALID UNTIL (and the mark) to now + ttl.
-// DropLogin runs DROP OWNED BY in `database` (when it still exists), then
-// DROP ROLE; a missing role is success; a role without the ephemeral mark
-// is refused (kFailedPrecondition).
-// DropExpiredLogins drops every login with our ephemeral mark whose until
-// has passed (DROP OWNED BY in each database where it owns something);
-// returns how many.
+// DropLogin runs REASSIGN OWNED BY (to the role the login was issued for,
+// so what it made, such as a table, stays) and DROP OWNED BY (its
+// privileges) in `database` (when it still exists), then DROP ROLE; a missing
+// role is success; a role without the ephemeral mark is refused
+// (kFailedPrecondition). DropExpiredLogins drops every login with our ephemeral
+// mark whose until has passed (REASSIGN OWNED BY and DROP OWNED BY in each
+// database where it owns something); returns how many.
 #ifndef ENCORE_AGENT_DRIVERS_SQL_LOGINS_H_
 #define ENCORE_AGENT_DRIVERS_SQL_LOGINS_H_
 
