@@ -13,6 +13,7 @@ PACKAGES=(
   postgresql postgresql-contrib libpq-dev redis-server nats-server libhiredis-dev libnats-dev
   python3-jsonschema
   jq unzip zip curl procps
+  python3 openssl gnupg
 )
 
 missing=()
