@@ -70,6 +70,8 @@ BUILD_DIR="${BUILD_DIR:-build}"
 case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
 
 # ---- build: only the two release links --------------------------------------
+# ccache as test.sh uses it (paths relative to the repo, no cwd in the hash).
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   say "configuring $BUILD_DIR (RelWithDebInfo)"
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -80,6 +82,16 @@ flock "$BUILD_DIR/.release.lock" \
   ninja -C "$BUILD_DIR" -j"${JOBS:-2}" terraform-provider-encore-release encore-agent-release >&2
 PROVIDER="$BUILD_DIR/release/terraform-provider-encore-release"
 AGENT="$BUILD_DIR/release/encore-agent-release"
+
+# The names must say what the binaries are: no cross builds here.
+machine="$(readelf -h "$PROVIDER" | sed -n 's/^ *Machine: *//p')"
+case "$machine" in
+  "Advanced Micro Devices X86-64") built=amd64 ;;
+  AArch64) built=arm64 ;;
+  *) built="$machine" ;;
+esac
+[ "$OS" = linux ] && [ "$ARCH" = "$built" ] ||
+  die "OS=$OS ARCH=$ARCH, but the build makes linux/$built binaries (no cross builds)"
 
 # One version string: the one the binaries were built with.
 for bin in "$PROVIDER" "$AGENT"; do
