@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -283,6 +284,40 @@ Status InitDb(const PostgresClusterOptions& o, const std::string& bin,
   return Status::Ok();
 }
 
+// initdb into pgdata.init-<pid>, configured, then renamed to `pgdata`: an
+// agent killed during initdb never leaves a cluster without our settings
+// (a restart would start it with PostgreSQL's default port and socket).
+// Directories left by a killed agent's initdb are removed first.
+Status InitDbAtomically(const PostgresClusterOptions& o, const std::string& bin,
+                        const std::string& pgdata, const RunAs& as) {
+  const std::string prefix = pgdata + ".init-";
+  if (DIR* d = opendir(o.dir.c_str())) {
+    std::vector<std::string> stale;
+    while (dirent* e = readdir(d)) {
+      std::string path = o.dir + "/" + e->d_name;
+      if (path.rfind(prefix, 0) == 0) stale.push_back(path);
+    }
+    closedir(d);
+    for (const auto& p : stale) {
+      std::error_code ec;
+      std::filesystem::remove_all(p, ec);
+    }
+  }
+  const std::string tmp = prefix + std::to_string(getpid());
+  Status s = MakeDir(tmp, 0700, as);
+  if (!s.ok()) return s;
+  s = InitDb(o, bin, tmp, as);
+  if (!s.ok()) return s;
+  // rename(2) replaces an empty directory (an older agent's mkdir).
+  if (rename(tmp.c_str(), pgdata.c_str()) != 0) {
+    return Status::Internal("cannot rename " + tmp + " to " + pgdata + ": " +
+                            strerror(errno) +
+                            " (a non-empty directory without PG_VERSION is in "
+                            "the way: move it aside)");
+  }
+  return Status::Ok();
+}
+
 StatusOr<int> ClusterPort(const std::string& port_file) {
   std::string text = ReadFile(port_file);
   int port = std::atoi(text.c_str());
@@ -385,9 +420,7 @@ StatusOr<PostgresEndpoint> StartPostgresCluster(
   s = MakeDir(run_dir, 0700, *as);
   if (!s.ok()) return s;
   if (!Exists(pgdata + "/PG_VERSION")) {
-    s = MakeDir(pgdata, 0700, *as);
-    if (!s.ok()) return s;
-    s = InitDb(o, *bin, pgdata, *as);
+    s = InitDbAtomically(o, *bin, pgdata, *as);
     if (!s.ok()) return s;
   }
   const std::string log = o.dir + "/postgres.log";

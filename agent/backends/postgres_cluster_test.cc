@@ -133,6 +133,24 @@ TEST_F(PostgresClusterTest, FastClusterHasFsyncOff) {
   EXPECT_EQ(Show(*ep, "full_page_writes"), "off");
 }
 
+// An agent killed during initdb leaves a half-made cluster in
+// pgdata.init-<pid> (and, from older agents, an empty pgdata): the next start
+// removes it and makes a complete one, with our port and socket dir.
+TEST_F(PostgresClusterTest, AnInterruptedInitdbIsRedone) {
+  PostgresClusterOptions o = Options("killed", true);
+  ASSERT_EQ(std::system(("mkdir -p '" + o.dir + "/pgdata' '" + o.dir +
+                         "/pgdata.init-999999/base' && echo 15 > '" + o.dir +
+                         "/pgdata.init-999999/PG_VERSION'")
+                            .c_str()),
+            0);
+  auto ep = StartPostgresCluster(o);
+  ASSERT_TRUE(ep.ok()) << ep.status().message();
+  EXPECT_NE(ep->port, 5432);
+  EXPECT_EQ(Show(*ep, "port"), std::to_string(ep->port));
+  EXPECT_EQ(Show(*ep, "unix_socket_directories"), ep->socket_dir);
+  EXPECT_NE(access((o.dir + "/pgdata.init-999999").c_str(), F_OK), 0);
+}
+
 TEST_F(PostgresClusterTest, FastClusterDirIsStablePerDataDir) {
   std::string a = FastClusterDir("/var/lib/encore-agent");
   EXPECT_EQ(a, FastClusterDir("/var/lib/encore-agent"));
