@@ -285,11 +285,13 @@ Status EnsureRoles(Sql& sql, const Resource& r, const DbState& st,
   return Status::Ok();
 }
 
-// Gives `role` the database and its `public` schema: since PostgreSQL 15
-// only the database owner may create in `public`, and every service using
-// the database must be able to make its tables. Two writes.
+// Gives `role` the database, its `public` schema (since PostgreSQL 15 only
+// the database owner may create there), and what `owner` made and will
+// make there (tables and sequences: the owner runs the migrations, every
+// service using the database reads and writes them). One write for the
+// database, then five in it.
 Status Grant(Sql& sql, const SqlServer& server, const std::string& db,
-             const std::string& role) {
+             const std::string& owner, const std::string& role) {
   Status s =
       sql.Write("GRANT ALL PRIVILEGES ON DATABASE " + sql.c->QuoteIdent(db) +
                 " TO " + sql.c->QuoteIdent(role));
@@ -297,11 +299,21 @@ Status Grant(Sql& sql, const SqlServer& server, const std::string& db,
   auto in_db = PgConnection::Connect(server, db);
   if (!in_db.ok()) return Named(db, "connecting to it", in_db.status());
   Sql inner{in_db->get(), sql.read, sql.write};
-  s = inner.Write("GRANT ALL ON SCHEMA public TO " + inner.c->QuoteIdent(role));
-  // A database without a `public` schema (someone dropped it) has nothing
-  // more to grant.
-  if (!s.ok() && inner.c->sql_state() != "3F000") {
-    return Named(db, "granting schema public to role " + Q(role), s);
+  const std::string to = " TO " + inner.c->QuoteIdent(role);
+  const std::string defaults = "ALTER DEFAULT PRIVILEGES FOR ROLE " +
+                               inner.c->QuoteIdent(owner) +
+                               " IN SCHEMA public GRANT ALL ON ";
+  for (const std::string& stmt :
+       {"GRANT ALL ON SCHEMA public" + to,
+        "GRANT ALL ON ALL TABLES IN SCHEMA public" + to,
+        "GRANT ALL ON ALL SEQUENCES IN SCHEMA public" + to,
+        defaults + "TABLES" + to, defaults + "SEQUENCES" + to}) {
+    s = inner.Write(stmt);
+    // A database without a `public` schema (someone dropped it) has
+    // nothing more to grant.
+    if (!s.ok() && inner.c->sql_state() == "3F000") break;
+    if (!s.ok())
+      return Named(db, "granting schema public to role " + Q(role), s);
   }
   return Status::Ok();
 }
@@ -610,7 +622,7 @@ StatusOr<Created> SqlDatabaseDriver::Create(const Resource& r) {
   const std::string current_owner = st->exists ? st->owner : owner;
   for (const auto& role : roles) {
     if (role == current_owner || granted.count(role)) continue;
-    s = Grant(sql, r.sql_server, db, role);
+    s = Grant(sql, r.sql_server, db, current_owner, role);
     if (!s.ok()) return s;
   }
   if (!limit.empty() &&
@@ -687,7 +699,7 @@ StatusOr<Attributes> SqlDatabaseDriver::Update(const Resource& r,
     for (const auto& g : st->grantees) granted.insert(g.name);
     for (const auto& role : desired) {
       if (role == owner || role == st->owner || granted.count(role)) continue;
-      s = Grant(sql, r.sql_server, db, role);
+      s = Grant(sql, r.sql_server, db, owner, role);
       if (!s.ok()) return s;
     }
     std::vector<std::pair<std::string, std::string>> present = {

@@ -256,6 +256,42 @@ TEST_F(SqlDatabaseDriverTest, EachRoleConnectsOverTcpAndCreatesATable) {
   }
 }
 
+// The owner runs the migrations; every other service using the database
+// reads and writes what it made, before and after the service joined.
+TEST_F(SqlDatabaseDriverTest, EveryServiceUsesTheOwnersTables) {
+  Resource r = Fresh();
+  ASSERT_TRUE(driver_.Create(r).ok());
+  const std::string owner = r.item.attributes["owner"];
+  auto as = [&](const std::string& role) {
+    return ConnectAs(server(), role, r.credentials.at("password:" + role),
+                     r.backend_name);
+  };
+  auto o = as(owner);
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  ASSERT_TRUE((*o)->Exec("CREATE TABLE items (id serial, name text)").ok());
+  for (const auto& [key, pw] : r.credentials) {
+    const std::string role = key.substr(9);
+    if (role == owner) continue;
+    auto c = as(role);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    auto ins =
+        (*c)->Exec("INSERT INTO items (name) VALUES ('from " + role + "')");
+    EXPECT_TRUE(ins.ok()) << role << ": " << ins.status().message();
+  }
+  // A service that joins later sees the existing tables too.
+  const std::string extra = "late_" + r.backend_name.substr(3);
+  Resource next = r;
+  next.credentials["password:" + extra] = "late-pw";
+  made_.push_back(next);
+  auto out = driver_.Update(
+      next, {{"roles", r.item.attributes["roles"] + "," + extra}});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  auto late = ConnectAs(server(), extra, "late-pw", r.backend_name);
+  ASSERT_TRUE(late.ok()) << late.status().message();
+  auto ins = (*late)->Exec("INSERT INTO items (name) VALUES ('late')");
+  EXPECT_TRUE(ins.ok()) << ins.status().message();
+}
+
 TEST_F(SqlDatabaseDriverTest, ObservingOneAttributeIsOneRead) {
   Resource r = Fresh();
   ASSERT_TRUE(driver_.Create(r).ok());

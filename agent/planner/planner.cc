@@ -249,8 +249,18 @@ std::vector<std::string> SqlCreateCalls(const Target& t,
     if (role == Attr(item, "owner")) continue;
     calls.push_back("GRANT ALL PRIVILEGES ON DATABASE " + Quoted(db) + " TO " +
                     Quoted(role));
-    calls.push_back("GRANT ALL ON SCHEMA public TO " + Quoted(role) +
-                    " (in database " + Quoted(db) + ")");
+    const std::string to =
+        " TO " + Quoted(role) + " (in database " + Quoted(db) + ")";
+    const std::string defaults = "ALTER DEFAULT PRIVILEGES FOR ROLE " +
+                                 Quoted(Attr(item, "owner")) +
+                                 " IN SCHEMA public GRANT ALL ON ";
+    for (const std::string& call :
+         {"GRANT ALL ON SCHEMA public" + to,
+          "GRANT ALL ON ALL TABLES IN SCHEMA public" + to,
+          "GRANT ALL ON ALL SEQUENCES IN SCHEMA public" + to,
+          defaults + "TABLES" + to, defaults + "SEQUENCES" + to}) {
+      calls.push_back(call);
+    }
   }
   std::string limit = Attr(item, "connection_limit");
   if (!limit.empty()) {
