@@ -6,14 +6,15 @@ terraform {
   }
 }
 
-# A 30-minute read-only login for production's "orders" database, issued for
-# this Terraform run only: never stored in plan or state (Terraform 1.10+).
+# A 30-minute login for production's "orders" database with the access of its
+# "orders" service, issued for this Terraform run only and dropped when it
+# ends: never stored in plan or state (Terraform 1.10+).
 ephemeral "encore_database_credentials" "orders" {
   app      = "shop"
   env      = "production"
   database = "orders"
+  service  = "orders"
   ttl      = "30m"
-  role     = "read_only"
 }
 
 locals {
