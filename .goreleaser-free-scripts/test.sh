@@ -5,8 +5,9 @@
 #
 # Stages (each runs even when an earlier one failed; the exit status is
 # non-zero when any failed):
-#   1. build/       RelWithDebInfo: everything, then ctest (unit tests,
-#                   tests/, acceptance with real terraform)
+#   1. build/       RelWithDebInfo: everything and the release links, then
+#                   ctest (unit tests, tests/, acceptance with real terraform,
+#                   the release artefacts and installs)
 #   2. build-asan/  -DENCORE_SANITIZE=ON (ASan + UBSan): ctest -LE acceptance
 #   3. build-fuzz/  clang, -DENCORE_FUZZ=ON: msgpack_fuzz for FUZZ_SECONDS (60)
 #                   on a copy of provider/values/testdata/fuzz_corpus
@@ -79,6 +80,12 @@ rc=0
 cmake -S "$ROOT" -B "$ROOT/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DENCORE_SANITIZE=OFF -DENCORE_FUZZ=OFF >/dev/null &&
   ninja -C "$ROOT/build" -j"$JOBS" || rc=$?
+# The release links (static, stripped) reuse build/'s objects; linked here
+# so that the release and install tests do not spend their time on it.
+if [ $rc -eq 0 ]; then
+  stamp "release links (terraform-provider-encore-release, encore-agent-release)"
+  ninja -C "$ROOT/build" -j"$JOBS" terraform-provider-encore-release encore-agent-release || rc=$?
+fi
 if [ $rc -eq 0 ]; then
   stamp "ctest build/ (unit, tests/, acceptance)"
   ctest --test-dir "$ROOT/build" -j"$JOBS" --timeout 900 2>&1 | tee "$LOGDIR/ctest-main.log"
