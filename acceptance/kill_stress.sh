@@ -6,8 +6,9 @@
 # Each trial: a fresh app (stressN, environment "local") whose model has
 # $K databases, topics, subscriptions, caches and buckets (names unique to
 # the trial); `terraform apply` starts, the agent is killed with SIGKILL a
-# random delay after the environment appears in its store, restarted, and
-# apply re-runs until it succeeds (bounded). Then, against the real
+# random delay after the environment appears in its store, restarted (at
+# once, or once the interrupted apply has failed: a coin toss), and apply
+# re-runs until it succeeds (bounded). Then, against the real
 # backends: status ready; each model resource exists exactly once with the
 # environment's mark (PostgreSQL databases and roles by COMMENT, JetStream
 # streams by description, consumers on their streams, cache directories by
@@ -225,13 +226,23 @@ for t in $(seq 1 "$TRIALS"); do
     sleep 0.02
   done
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
-  running=yes
-  kill -0 "$apply_pid" 2>/dev/null || running=no
+  st="$(sqlite3 "$AGENT_DIR/agent.db" "select status from environments where app = 'stress$t'" 2>/dev/null || true)"
   kill -9 "$AGENT_PID"
   wait "$AGENT_PID" 2>/dev/null || true
-  first=ok
-  wait "$apply_pid" || first=failed
-  restart_agent
+  # Restarted at once (as a supervisor would: the interrupted apply fails or,
+  # if its provider reconnects in time, finishes) or once the interrupted
+  # apply has failed.
+  if [ $((RANDOM % 2)) -eq 0 ]; then
+    restart=" at once"
+    restart_agent
+    first=ok
+    wait "$apply_pid" || first=failed
+  else
+    restart=" after the apply ended"
+    first=ok
+    wait "$apply_pid" || first=failed
+    restart_agent
+  fi
   attempts=0 applied=no
   while [ "$attempts" -lt 5 ]; do
     attempts=$((attempts + 1))
@@ -256,7 +267,7 @@ for t in $(seq 1 "$TRIALS"); do
     verify_gone "$t" || result=FAILED
   fi
   [ "$FAILURES" -eq "$before" ] || result=FAILED
-  line="trial $t: seed $SEED, kill ${delay_ms} ms after store (apply running: $running, first apply $first), re-applies $attempts, $result ($((SECONDS - started)) s)"
+  line="trial $t: seed $SEED, kill ${delay_ms} ms after store (status \"${st:0:24}\"), restart$restart, first apply $first, re-applies $attempts, $result ($((SECONDS - started)) s)"
   log "$line"
   SUMMARY+=("$line")
 done
