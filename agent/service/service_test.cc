@@ -1,6 +1,4 @@
 // AgentService over a real SQLite store in a temp dir and a real SecretBox.
-#include "agent/service/agent_service.h"
-
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -9,6 +7,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "agent/service/agent_service.h"
 
 namespace encore::agent {
 namespace {
@@ -96,7 +96,8 @@ class ServiceTest : public ::testing::Test {
   std::unique_ptr<AgentService> svc_;
 };
 
-// ---- apps ------------------------------------------------------------------------
+// ---- apps
+// ------------------------------------------------------------------------
 
 TEST_F(ServiceTest, AppCrudAndIdempotentCreate) {
   auto app = svc_->GetApp(kViewer, "shop");
@@ -115,14 +116,17 @@ TEST_F(ServiceTest, AppCrudAndIdempotentCreate) {
   EXPECT_EQ(other.status().message(),
             "app shop exists already; import it with: terraform import "
             "encore_app.NAME shop");
-  auto bad = svc_->CreateApp(kMember, {"other", "{\"services\": 3}", "", {}, 0});
+  auto bad =
+      svc_->CreateApp(kMember, {"other", "{\"services\": 3}", "", {}, 0});
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
   auto bad_name = svc_->CreateApp(kMember, {"X", "{}", "", {}, 0});
   EXPECT_EQ(bad_name.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(svc_->CreateApp(kViewer, {"other", "{}", "", {}, 0}).status().code(),
-            StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      svc_->CreateApp(kViewer, {"other", "{}", "", {}, 0}).status().code(),
+      StatusCode::kPermissionDenied);
   // Update with no change: no version bump.
-  auto same = svc_->UpdateApp(kMember, {"shop", kModel, "", {}, 0}, 1, {"model"});
+  auto same =
+      svc_->UpdateApp(kMember, {"shop", kModel, "", {}, 0}, 1, {"model"});
   ASSERT_TRUE(same.ok());
   EXPECT_EQ(same->version, 1);
   auto stale = svc_->UpdateApp(kMember, {"shop", "{}", "", {}, 0}, 7, {});
@@ -148,7 +152,8 @@ TEST_F(ServiceTest, DeleteAppWithEnvironmentsNamesThem) {
             "them first");
 }
 
-// ---- environments -----------------------------------------------------------------
+// ---- environments
+// -----------------------------------------------------------------
 
 TEST_F(ServiceTest, EnvironmentLifecycle) {
   auto created = MustCreate(Spec("dev"), kMember);
@@ -287,7 +292,8 @@ TEST_F(ServiceTest, UrlPortsAllocatedLowestFreeAndReused) {
   EXPECT_EQ(MustCreate(Spec("e")).environment.url, "http://127.0.0.1:4002");
 }
 
-// ---- roles ---------------------------------------------------------------------------
+// ---- roles
+// ---------------------------------------------------------------------------
 
 TEST_F(ServiceTest, RolesOnEnvironments) {
   auto v = svc_->CreateEnvironment(kViewer, Spec("dev"));
@@ -315,7 +321,8 @@ TEST_F(ServiceTest, RolesOnEnvironments) {
             StatusCode::kPermissionDenied);
 }
 
-// ---- manual approval -------------------------------------------------------------------
+// ---- manual approval
+// -------------------------------------------------------------------
 
 TEST_F(ServiceTest, ManualApprovalCreateWaitsThenApproveApplies) {
   auto spec = Spec("dev");
@@ -395,7 +402,9 @@ TEST_F(ServiceTest, ManualApprovalUpdateRejectSupersedeExpire) {
   ASSERT_TRUE(p2.ok());
   EXPECT_NE(p2->change_set.id, p1->change_set.id);
   auto groups = deploy;
-  groups.process_groups = {{"all", {"orders", "email"}}, };
+  groups.process_groups = {
+      {"all", {"orders", "email"}},
+  };
   groups.deletion_policy = "delete";
   auto p3 = svc_->UpdateEnvironment(kMember, groups, 2, {});
   ASSERT_TRUE(p3.ok()) << p3.status().message();
@@ -458,8 +467,8 @@ TEST_F(ServiceTest, ManualApprovalOfAnOverride) {
   spec.infra_approval = "manual";
   auto c = MustCreate(spec);
   ASSERT_TRUE(svc_->ApproveChangeSet(kAdmin, c.change_set.id).ok());
-  model::InfraOverride o{"shop", "dev", "cache", "sessions",
-                         {{"max_memory", "256mb"}}, 0};
+  model::InfraOverride o{
+      "shop", "dev", "cache", "sessions", {{"max_memory", "256mb"}}, 0};
   auto put = svc_->PutInfraOverride(kMember, o, 0);
   ASSERT_TRUE(put.ok()) << put.status().message();
   ASSERT_EQ(put->change_set.state, "pending_approval");
@@ -470,8 +479,8 @@ TEST_F(ServiceTest, ManualApprovalOfAnOverride) {
             StatusCode::kNotFound);
   auto ok = svc_->ApproveChangeSet(kAdmin, put->change_set.id);
   ASSERT_TRUE(ok.ok()) << ok.status().message();
-  auto stored = svc_->GetInfraOverride(kViewer, "shop", "dev", "cache",
-                                       "sessions");
+  auto stored =
+      svc_->GetInfraOverride(kViewer, "shop", "dev", "cache", "sessions");
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->version, 1);
   auto env = MustGet("dev");
@@ -486,12 +495,13 @@ TEST_F(ServiceTest, ManualApprovalOfAnOverride) {
   EXPECT_EQ(env.version, 1);  // an override does not change the env version
 }
 
-// ---- overrides -------------------------------------------------------------------------
+// ---- overrides
+// -------------------------------------------------------------------------
 
 TEST_F(ServiceTest, OverridesReplanTheirEnvironment) {
   MustCreate(Spec("dev"));
-  model::InfraOverride o{"shop", "dev", "cache", "sessions",
-                         {{"max_memory", "256mb"}}, 0};
+  model::InfraOverride o{
+      "shop", "dev", "cache", "sessions", {{"max_memory", "256mb"}}, 0};
   auto put = svc_->PutInfraOverride(kMember, o, 0);
   ASSERT_TRUE(put.ok()) << put.status().message();
   EXPECT_EQ(put->override_record.version, 1);
@@ -515,17 +525,17 @@ TEST_F(ServiceTest, OverridesReplanTheirEnvironment) {
   ASSERT_TRUE(up.ok()) << up.status().message();
   EXPECT_EQ(up->override_record.version, 2);
   // Unknown key and unknown resource.
-  model::InfraOverride bad{"shop", "dev", "cache", "sessions",
-                           {{"size", "1"}}, 0};
+  model::InfraOverride bad{"shop",     "dev",           "cache",
+                           "sessions", {{"size", "1"}}, 0};
   auto r = svc_->PutInfraOverride(kAdmin, bad, 2);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  model::InfraOverride ghost{"shop", "dev", "cache", "ghost",
-                             {{"max_memory", "1mb"}}, 0};
+  model::InfraOverride ghost{
+      "shop", "dev", "cache", "ghost", {{"max_memory", "1mb"}}, 0};
   EXPECT_EQ(svc_->PutInfraOverride(kAdmin, ghost, 0).status().code(),
             StatusCode::kInvalidArgument);
   // Delete re-plans back.
-  auto del = svc_->DeleteInfraOverride(kMember, "shop", "dev", "cache",
-                                       "sessions", 2);
+  auto del =
+      svc_->DeleteInfraOverride(kMember, "shop", "dev", "cache", "sessions", 2);
   ASSERT_TRUE(del.ok()) << del.status().message();
   bool saw = false;
   for (const auto& op : del->change_set.operations) {
@@ -541,7 +551,8 @@ TEST_F(ServiceTest, OverridesReplanTheirEnvironment) {
             StatusCode::kFailedPrecondition);
 }
 
-// ---- model changes ----------------------------------------------------------------------
+// ---- model changes
+// ----------------------------------------------------------------------
 
 TEST_F(ServiceTest, ModelChangeReplansEveryEnvironment) {
   MustCreate(Spec("dev"));
@@ -622,7 +633,8 @@ TEST_F(ServiceTest, ModelChangeOnManualEnvironmentWaits) {
   }
 }
 
-// ---- secrets -------------------------------------------------------------------------------
+// ---- secrets
+// -------------------------------------------------------------------------------
 
 TEST_F(ServiceTest, SecretsFingerprintsRolesAndReveal) {
   MustCreate(Spec("prod", "production"));
@@ -751,7 +763,8 @@ TEST_F(ServiceTest, SecretValuesNeverInAuditOrOnDiskInClear) {
   }
 }
 
-// ---- primary environment -------------------------------------------------------------------
+// ---- primary environment
+// -------------------------------------------------------------------
 
 TEST_F(ServiceTest, PrimaryEnvironment) {
   auto missing = svc_->SetPrimaryEnvironment(kMember, {"shop", "dev", 0}, 0);
@@ -761,11 +774,12 @@ TEST_F(ServiceTest, PrimaryEnvironment) {
   auto p = svc_->SetPrimaryEnvironment(kMember, {"shop", "dev", 0}, 0);
   ASSERT_TRUE(p.ok()) << p.status().message();
   EXPECT_EQ(p->version, 1);
-  EXPECT_EQ(svc_->SetPrimaryEnvironment(kMember, {"shop", "dev", 0}, 0)->version,
-            1);
   EXPECT_EQ(
-      svc_->SetPrimaryEnvironment(kMember, {"shop", "qa", 0}, 0).status().code(),
-      StatusCode::kAlreadyExists);
+      svc_->SetPrimaryEnvironment(kMember, {"shop", "dev", 0}, 0)->version, 1);
+  EXPECT_EQ(svc_->SetPrimaryEnvironment(kMember, {"shop", "qa", 0}, 0)
+                .status()
+                .code(),
+            StatusCode::kAlreadyExists);
   auto moved = svc_->SetPrimaryEnvironment(kMember, {"shop", "qa", 0}, 1);
   ASSERT_TRUE(moved.ok());
   EXPECT_EQ(moved->version, 2);
@@ -775,7 +789,8 @@ TEST_F(ServiceTest, PrimaryEnvironment) {
   EXPECT_TRUE(svc_->DeletePrimaryEnvironment(kMember, "shop", 2).ok());
 }
 
-// ---- tokens --------------------------------------------------------------------------------
+// ---- tokens
+// --------------------------------------------------------------------------------
 
 TEST_F(ServiceTest, TokensBootstrapCreateAuthenticateRevoke) {
   auto boot = svc_->BootstrapAdminToken();
@@ -791,8 +806,9 @@ TEST_F(ServiceTest, TokensBootstrapCreateAuthenticateRevoke) {
   EXPECT_EQ(svc_->Authenticate(ci->secret)->role, Role::kMember);
   EXPECT_EQ(svc_->CreateToken(*admin, "ci", Role::kViewer).status().code(),
             StatusCode::kAlreadyExists);
-  EXPECT_EQ(svc_->CreateToken(*admin, "Bad Name", Role::kViewer).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      svc_->CreateToken(*admin, "Bad Name", Role::kViewer).status().code(),
+      StatusCode::kInvalidArgument);
   auto list = svc_->ListTokens(*admin);
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list->size(), 2u);
