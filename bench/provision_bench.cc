@@ -117,6 +117,8 @@ class TimingDriver : public Driver {
   Status Delete(const Resource& r) override {
     return Timed([&] { return inner_->Delete(r); });
   }
+  // The real driver's backend calls so far.
+  encore::agent::drivers::Counters calls() const { return inner_->counters(); }
   // Milliseconds spent in this driver since the last call.
   double TakeMs() {
     std::lock_guard<std::mutex> g(mu_);
@@ -237,7 +239,7 @@ struct RunFigures {
   double total_ms = 0;
   std::map<std::string, double> kind_ms;
   std::map<std::string, int> kind_count;
-  int64_t writes = 0;
+  std::map<std::string, encore::agent::drivers::Counters> kind_calls;
 };
 
 // Applies one fresh environment (timed), checks every executable item is
@@ -246,14 +248,22 @@ RunFigures ProvisionOnce(Agent& a, const std::string& env,
                          const std::string& prefix, bool dbs_only) {
   const auto spec = Spec(env);
   const auto desired = Desired(spec, prefix, dbs_only);
-  for (auto* d : a.drivers) d->TakeMs();
+  std::map<std::string, encore::agent::drivers::Counters> before;
+  for (auto* d : a.drivers) {
+    d->TakeMs();
+    before[std::string(d->kind())] = d->calls();
+  }
   const auto t0 = Clock::now();
   auto r = a.infra->Apply(spec, "", desired, /*force=*/false);
   RunFigures f;
   f.total_ms = Ms(Clock::now() - t0);
   if (!r.ok()) Die("apply " + env + ": " + r.status().message());
-  f.writes = r->writes;
-  for (auto* d : a.drivers) f.kind_ms[std::string(d->kind())] = d->TakeMs();
+  for (auto* d : a.drivers) {
+    const std::string k(d->kind());
+    f.kind_ms[k] = d->TakeMs();
+    f.kind_calls[k] = {d->calls().reads - before[k].reads,
+                       d->calls().writes - before[k].writes};
+  }
   for (const auto& item : r->items) {
     if (f.kind_ms.count(item.kind) != 0) {
       if (item.status != "ready") {
@@ -329,6 +339,7 @@ int main(int argc, char** argv) {
   std::vector<double> totals, executor, db_only, bare, drop;
   std::map<std::string, std::vector<double>> kinds;
   std::map<std::string, int> counts;
+  std::map<std::string, encore::agent::drivers::Counters> calls;
   {
     Cleanup cleanup{tmpl};
     Agent a = StartAgent(tmpl);
@@ -356,6 +367,7 @@ int main(int argc, char** argv) {
       }
       executor.push_back(rest);
       counts = f.kind_count;
+      calls = f.kind_calls;
       RunFigures d = ProvisionOnce(a, "dbs" + std::to_string(run),
                                    "d" + std::to_string(run), true);
       db_only.push_back(d.total_ms / kDatabases);
@@ -374,8 +386,11 @@ int main(int argc, char** argv) {
   for (const auto& [k, v] : kinds) {
     const int n = counts.count(k) ? counts[k] : 0;
     std::printf(
-        "    %-20s driver time %7.1f ms  (%d resources, %.1f ms each)\n",
-        k.c_str(), Median(v), n, n ? Median(v) / n : 0.0);
+        "    %-20s driver time %7.1f ms  (%d resources, %.1f ms each; "
+        "%lld reads, %lld writes)\n",
+        k.c_str(), Median(v), n, n ? Median(v) / n : 0.0,
+        static_cast<long long>(calls[k].reads),
+        static_cast<long long>(calls[k].writes));
   }
   std::printf("    %-20s             %7.1f ms  (executor, ledger, store)\n",
               "rest", Median(executor));
