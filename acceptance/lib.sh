@@ -36,14 +36,16 @@ command -v "$TERRAFORM" >/dev/null || die "terraform ($TERRAFORM) is not on PATH
 command -v jq >/dev/null || die "jq is not installed (.goreleaser-free-scripts/install-deps.sh installs it)"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/encore-acc-$TEST_NAME.XXXXXX")"
+# The hook runs first: it stops what the test started (agents, the servers
+# they run), which it finds through files under $WORK.
 cleanup() {
   local rc=$?
+  if [ -n "${CLEANUP_HOOK:-}" ]; then eval "$CLEANUP_HOOK" || true; fi
   if [ "${KEEP_WORK:-0}" = 1 ] || [ $rc -ne 0 ]; then
     echo "[$TEST_NAME] work dir kept: $WORK" >&2
   else
     rm -rf "$WORK"
   fi
-  if [ -n "${CLEANUP_HOOK:-}" ]; then eval "$CLEANUP_HOOK" || true; fi
 }
 trap cleanup EXIT
 # A signal (ctest timeout, Ctrl-C, hang-up) exits through cleanup too.

@@ -31,7 +31,8 @@ unset ENCORE_AGENT ENCORE_TOKEN ENCORE_CA_CERT
 
 "$AGENT_BIN" serve >"$WORK/agent.log" 2>&1 &
 AGENT_PID=$!
-CLEANUP_HOOK='kill $AGENT_PID 2>/dev/null; wait $AGENT_PID 2>/dev/null'
+# The servers the agent started outlive it: stopped through the data dir.
+CLEANUP_HOOK='kill $AGENT_PID 2>/dev/null; wait $AGENT_PID 2>/dev/null; "$AGENT_BIN" backends stop --data-dir "$DATA" >/dev/null 2>&1'
 for _ in $(seq 1 200); do
   [ -S "$DATA/agent.sock" ] && [ -s "$DATA/admin.token" ] && break
   kill -0 "$AGENT_PID" 2>/dev/null || die "agent exited: $(cat "$WORK/agent.log")"
