@@ -275,12 +275,13 @@ Status EnsureRoles(Sql& sql, const Resource& r, const DbState& st,
     auto verifier =
         sql.c->PasswordVerifier(role, r.credentials.at("password:" + role));
     if (!verifier.ok()) return verifier.status();
+    // One request, so one implicit transaction: an agent killed here leaves
+    // either no role or a marked one, never an unmarked (foreign) one.
     Status s = sql.Write("CREATE ROLE " + sql.c->QuoteIdent(role) +
-                         " LOGIN PASSWORD " + sql.c->QuoteLiteral(*verifier));
+                         " LOGIN PASSWORD " + sql.c->QuoteLiteral(*verifier) +
+                         "; COMMENT ON ROLE " + sql.c->QuoteIdent(role) +
+                         " IS " + sql.c->QuoteLiteral(mark));
     if (!s.ok()) return Named(db, "creating role " + Q(role), s);
-    s = sql.Write("COMMENT ON ROLE " + sql.c->QuoteIdent(role) + " IS " +
-                  sql.c->QuoteLiteral(mark));
-    if (!s.ok()) return Named(db, "marking role " + Q(role), s);
   }
   return Status::Ok();
 }

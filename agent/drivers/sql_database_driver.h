@@ -9,10 +9,14 @@
 //
 // Create runs the planner's planned calls, in order, for what is missing:
 //   CREATE ROLE "r" LOGIN PASSWORD '<scram verifier>'; COMMENT ON ROLE "r"
-//     IS '<mark>'                        (each role that does not exist)
+//     IS '<mark>'   (each role that does not exist; one request, so one
+//                    implicit transaction: never an unmarked role of ours)
 //   CREATE DATABASE "db" [TEMPLATE "src"] OWNER "owner"
 //   COMMENT ON DATABASE "db" IS '<mark>'  (not when adopted)
-//   GRANT ALL PRIVILEGES ON DATABASE "db" TO "r"  (other roles, not granted)
+//   GRANT ALL PRIVILEGES ON DATABASE "db" TO "r"  (other roles, not granted),
+//     then in "db": GRANT ALL ON SCHEMA public, ON ALL TABLES and ON ALL
+//     SEQUENCES IN SCHEMA public TO "r", and ALTER DEFAULT PRIVILEGES FOR
+//     ROLE "owner" IN SCHEMA public GRANT ALL ON TABLES / SEQUENCES TO "r"
 //   ALTER DATABASE "db" CONNECTION LIMIT n        (when set and different)
 // A role that exists with our mark keeps its password. A database or role
 // with another mark (or none) is kAlreadyExists naming it (roles without a

@@ -237,8 +237,8 @@ std::vector<std::string> SqlCreateCalls(const Target& t,
   std::vector<std::string> roles = Split(Attr(item, "roles"), ',');
   for (const auto& role : roles) {
     calls.push_back("CREATE ROLE " + Quoted(role) +
-                    " LOGIN PASSWORD '<generated>'");
-    calls.push_back("COMMENT ON ROLE " + Quoted(role) +
+                    " LOGIN PASSWORD '<generated>'; COMMENT ON ROLE " +
+                    Quoted(role) +
                     " IS 'managed-by=encore-agent env=" + t.full + "'");
   }
   calls.push_back("CREATE DATABASE " + Quoted(db) + " OWNER " +

@@ -94,7 +94,7 @@ TEST(PlannerTest, LocalDatabaseCallsAndOwnership) {
   EXPECT_EQ(db->provider_id, "postgres:local/orders");
   EXPECT_EQ(db->planned_calls,
             (std::vector<std::string>{
-                "CREATE ROLE \"orders_svc\" LOGIN PASSWORD '<generated>'",
+                "CREATE ROLE \"orders_svc\" LOGIN PASSWORD '<generated>'; "
                 "COMMENT ON ROLE \"orders_svc\" IS 'managed-by=encore-agent "
                 "env=shop/dev'",
                 "CREATE DATABASE \"orders\" OWNER \"orders_svc\"",
