@@ -166,4 +166,87 @@ StatusOr<std::string> PgConnection::PasswordVerifier(
   return out;
 }
 
+// ---- PgConnectionPool ------------------------------------------------------
+
+namespace {
+constexpr size_t kMaxIdlePerKey = 4;
+
+// Worth keeping: open and outside any transaction.
+bool Idle(PGconn* c) {
+  return PQstatus(c) == CONNECTION_OK &&
+         PQtransactionStatus(c) == PQTRANS_IDLE && !PQisBusy(c);
+}
+
+// Still usable: idle, and an empty query comes back (one round trip on the
+// unix socket, a liveness probe, not a backend call: a session the server
+// ended answers with its FATAL or the end of the stream).
+bool Alive(PGconn* c) {
+  if (!Idle(c)) return false;
+  PGresult* r = PQexec(c, "");
+  const bool ok = r != nullptr && PQresultStatus(r) == PGRES_EMPTY_QUERY;
+  if (r != nullptr) PQclear(r);
+  return ok && Idle(c);
+}
+}  // namespace
+
+PgConnectionPool::Lease::Lease(PgConnectionPool* pool, std::string key,
+                               std::unique_ptr<PgConnection> c)
+    : pool_(pool), key_(std::move(key)), c_(std::move(c)) {}
+
+PgConnectionPool::Lease::Lease(Lease&& o) noexcept
+    : pool_(o.pool_), key_(std::move(o.key_)), c_(std::move(o.c_)) {
+  o.pool_ = nullptr;
+}
+
+PgConnectionPool::Lease& PgConnectionPool::Lease::operator=(
+    Lease&& o) noexcept {
+  if (this != &o) {
+    if (pool_ != nullptr && c_ != nullptr) pool_->GiveBack(key_, std::move(c_));
+    pool_ = o.pool_;
+    key_ = std::move(o.key_);
+    c_ = std::move(o.c_);
+    o.pool_ = nullptr;
+  }
+  return *this;
+}
+
+PgConnectionPool::Lease::~Lease() {
+  if (pool_ != nullptr && c_ != nullptr) pool_->GiveBack(key_, std::move(c_));
+}
+
+StatusOr<PgConnectionPool::Lease> PgConnectionPool::Take(
+    const SqlServer& server, const std::string& database) {
+  if (server.socket_dir.empty()) {
+    auto c = PgConnection::Connect(server, database);
+    if (!c.ok()) return c.status();
+    return Lease(nullptr, "", std::move(*c));
+  }
+  std::string key = server.socket_dir + '\n' + std::to_string(server.port) +
+                    '\n' + server.admin_user + '\n' + database;
+  std::unique_ptr<PgConnection> kept;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = idle_.find(key); it != idle_.end() && it->first == key;) {
+      std::unique_ptr<PgConnection> c = std::move(it->second);
+      it = idle_.erase(it);
+      if (Alive(c->raw())) {
+        kept = std::move(c);
+        break;
+      }
+    }
+  }
+  if (kept) return Lease(this, std::move(key), std::move(kept));
+  auto c = PgConnection::Connect(server, database);
+  if (!c.ok()) return c.status();
+  return Lease(this, std::move(key), std::move(*c));
+}
+
+void PgConnectionPool::GiveBack(const std::string& key,
+                                std::unique_ptr<PgConnection> c) {
+  if (!Idle(c->raw())) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (idle_.count(key) >= kMaxIdlePerKey) return;
+  idle_.emplace(key, std::move(c));
+}
+
 }  // namespace encore::agent::drivers

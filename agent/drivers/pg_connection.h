@@ -13,7 +13,9 @@
 #ifndef ENCORE_AGENT_DRIVERS_PG_CONNECTION_H_
 #define ENCORE_AGENT_DRIVERS_PG_CONNECTION_H_
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,40 @@ class PgConnection {
   explicit PgConnection(PGconn* c) : conn_(c) {}
   PGconn* conn_;
   std::string sql_state_;
+};
+
+// Idle connections kept between driver calls, for the agent's own cluster
+// only (SqlServer::socket_dir set: trust auth over the unix socket, so no
+// credentials in the key). Take() hands out a kept connection to the same
+// socket, port, user and database that is still alive (an empty query: one
+// round trip, a probe, not a backend call), else a new one; its Lease gives
+// it back when destroyed, unless it broke or is inside a transaction.
+// Connections to any other server are never kept. Thread-safe; a Lease is used
+// by one thread.
+class PgConnectionPool {
+ public:
+  class Lease {
+   public:
+    Lease(PgConnectionPool* pool, std::string key,
+          std::unique_ptr<PgConnection> c);
+    Lease(Lease&&) noexcept;
+    Lease& operator=(Lease&&) noexcept;
+    ~Lease();
+    PgConnection* get() const { return c_.get(); }
+    PgConnection* operator->() const { return c_.get(); }
+
+   private:
+    PgConnectionPool* pool_;
+    std::string key_;
+    std::unique_ptr<PgConnection> c_;
+  };
+
+  StatusOr<Lease> Take(const SqlServer& server, const std::string& database);
+
+ private:
+  void GiveBack(const std::string& key, std::unique_ptr<PgConnection> c);
+  std::mutex mu_;
+  std::multimap<std::string, std::unique_ptr<PgConnection>> idle_;
 };
 
 // "where": `database` on `server`, for messages ("database \"x\" on

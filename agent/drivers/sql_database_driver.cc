@@ -440,12 +440,15 @@ Status DumpRestore(const SqlServer& server, const std::string& src,
                           std::string(" failed: ") + text);
 }
 
-StatusOr<std::unique_ptr<PgConnection>> Admin(const Resource& r) {
+// An admin connection to the server's "postgres" database, kept between
+// calls on the agent's own cluster (PgConnectionPool).
+StatusOr<PgConnectionPool::Lease> Admin(PgConnectionPool& pool,
+                                        const Resource& r) {
   if (r.backend_name.empty()) {
     return Status::InvalidArgument("sql_database " + r.item.name +
                                    ": no backend name");
   }
-  return PgConnection::Connect(r.sql_server, "postgres");
+  return pool.Take(r.sql_server, "postgres");
 }
 
 // After a TEMPLATE copy, what the source's roles owned in it (tables,
@@ -544,7 +547,7 @@ StatusOr<Observed> SqlDatabaseDriver::Observe(
                                      "\"");
     }
   }
-  auto conn = Admin(r);
+  auto conn = Admin(admin_pool_, r);
   if (!conn.ok()) return conn.status();
   Sql sql{conn->get(), [this] { CountRead(); }, [this] { CountWrite(); }};
   auto st = ReadState(sql, r.backend_name, {});
@@ -579,7 +582,7 @@ StatusOr<Created> SqlDatabaseDriver::Create(const Resource& r) {
                                    ": connection_limit \"" + limit +
                                    "\" is not a whole number");
   }
-  auto conn = Admin(r);
+  auto conn = Admin(admin_pool_, r);
   if (!conn.ok()) return conn.status();
   Sql sql{conn->get(), [this] { CountRead(); }, [this] { CountWrite(); }};
   const std::string mark = OwnershipMark(r.env);
@@ -675,7 +678,7 @@ StatusOr<Attributes> SqlDatabaseDriver::Update(const Resource& r,
     return Status::InvalidArgument("database " + Q(db) +
                                    ": the owner cannot be empty");
   }
-  auto conn = Admin(r);
+  auto conn = Admin(admin_pool_, r);
   if (!conn.ok()) return conn.status();
   Sql sql{conn->get(), [this] { CountRead(); }, [this] { CountWrite(); }};
   const std::string mark = OwnershipMark(r.env);
@@ -766,7 +769,7 @@ StatusOr<Attributes> SqlDatabaseDriver::Update(const Resource& r,
 
 Status SqlDatabaseDriver::Delete(const Resource& r) {
   const std::string& db = r.backend_name;
-  auto conn = Admin(r);
+  auto conn = Admin(admin_pool_, r);
   if (!conn.ok()) return conn.status();
   Sql sql{conn->get(), [this] { CountRead(); }, [this] { CountWrite(); }};
   const std::string mark = OwnershipMark(r.env);

@@ -47,6 +47,10 @@
 // then DROP ROLE for the roles that carry our mark and are used by no other
 // database. A missing database is success (its leftover roles of ours are
 // dropped the same way).
+//
+// On the agent's own cluster the admin connection is kept between calls
+// (PgConnectionPool): a database costs its statements, not a new session
+// per call.
 #ifndef ENCORE_AGENT_DRIVERS_SQL_DATABASE_DRIVER_H_
 #define ENCORE_AGENT_DRIVERS_SQL_DATABASE_DRIVER_H_
 
@@ -54,6 +58,7 @@
 #include <vector>
 
 #include "agent/drivers/driver.h"
+#include "agent/drivers/pg_connection.h"
 
 namespace encore::agent::drivers {
 
@@ -66,6 +71,9 @@ class SqlDatabaseDriver : public Driver {
   StatusOr<Attributes> Update(const Resource& r,
                               const Attributes& patch) override;
   Status Delete(const Resource& r) override;
+
+ private:
+  PgConnectionPool admin_pool_;  // the agent's cluster: kept between calls
 };
 
 }  // namespace encore::agent::drivers

@@ -619,5 +619,50 @@ TEST_F(SqlDatabaseDriverTest, ExpiredLoginsAreDropped) {
   EXPECT_TRUE(DropLogin(server(), r.backend_name, live->user).ok());
 }
 
+// The agent's cluster keeps admin connections between calls; a connection
+// the server ended, or one left inside a transaction, is never handed out.
+TEST_F(SqlDatabaseDriverTest, PoolKeepsGoodConnectionsOnly) {
+  PgConnectionPool pool;
+  auto pid_of = [](PgConnection* c) {
+    auto rows = c->Exec("SELECT pg_backend_pid()");
+    return rows.ok() ? (*rows)[0][0] : std::string("?");
+  };
+  std::string first;
+  {
+    auto a = pool.Take(server(), "postgres");
+    ASSERT_TRUE(a.ok()) << a.status().message();
+    first = pid_of(a->get());
+  }
+  {
+    auto b = pool.Take(server(), "postgres");
+    ASSERT_TRUE(b.ok());
+    EXPECT_EQ(pid_of(b->get()), first) << "the kept session is reused";
+    ASSERT_TRUE((*b)->Exec("BEGIN").ok());  // given back inside a transaction
+  }
+  std::string second;
+  {
+    auto c = pool.Take(server(), "postgres");
+    ASSERT_TRUE(c.ok());
+    second = pid_of(c->get());
+    EXPECT_NE(second, first) << "a session left in a transaction is dropped";
+  }
+  auto killer = PgConnection::Connect(server(), "postgres");
+  ASSERT_TRUE(killer.ok());
+  ASSERT_TRUE(
+      (*killer)->Exec("SELECT pg_terminate_backend(" + second + ")").ok());
+  // The terminated session is noticed without a round trip; a new one works.
+  for (int i = 0; i < 200; ++i) {
+    auto probe = (*killer)->Exec(
+        "SELECT count(*) FROM pg_stat_activity WHERE pid = " + second);
+    if (probe.ok() && (*probe)[0][0] == "0") break;
+  }
+  auto d = pool.Take(server(), "postgres");
+  ASSERT_TRUE(d.ok());
+  auto rows = (*d)->Exec("SELECT 1");
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  EXPECT_NE(pid_of(d->get()), second);
+}
+
 }  // namespace
 }  // namespace encore::agent::drivers
+
