@@ -34,11 +34,14 @@ std::string Cmdline(pid_t pid) {
   return first;
 }
 
-void SleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+void SleepMs(int ms) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
 
 }  // namespace
 
-pid_t RunningPid(const std::string& pid_file, const std::string& binary_basename) {
+pid_t RunningPid(const std::string& pid_file,
+                 const std::string& binary_basename) {
   std::ifstream in(pid_file);
   long pid = 0;
   if (!(in >> pid) || pid <= 0) return 0;
@@ -72,7 +75,8 @@ void ResetSignalsForExec() {
 
 StatusOr<int> FreeLoopbackPort() {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Status::Internal(std::string("socket: ") + strerror(errno));
+  if (fd < 0)
+    return Status::Internal(std::string("socket: ") + strerror(errno));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = 0;
@@ -105,13 +109,15 @@ Status EnsureSystemUser(const std::string& user) {
   uid_t uid;
   gid_t gid;
   if (LookupUser(user, &uid, &gid).ok()) return Status::Ok();
-  std::string cmd = "useradd --system --no-create-home --shell /usr/sbin/nologin '" +
-                    user + "' >/dev/null 2>&1";
+  std::string cmd =
+      "useradd --system --no-create-home --shell /usr/sbin/nologin '" + user +
+      "' >/dev/null 2>&1";
   if (std::system(cmd.c_str()) != 0 || !LookupUser(user, &uid, &gid).ok()) {
     return Status::FailedPrecondition(
         "could not create the system user " + user +
         " that runs PostgreSQL while the agent runs as root; create it with "
-        "`useradd --system " + user + "`");
+        "`useradd --system " +
+        user + "`");
   }
   return Status::Ok();
 }
@@ -139,7 +145,8 @@ StatusOr<pid_t> StartServer(const ServerSpec& spec) {
   for (const auto& a : spec.argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t child = fork();
-  if (child < 0) return Status::Internal(std::string("fork: ") + strerror(errno));
+  if (child < 0)
+    return Status::Internal(std::string("fork: ") + strerror(errno));
   if (child == 0) {
     // First child: new session, then fork again so the server is not our
     // child (it is reparented to init and outlives the agent).
@@ -156,7 +163,8 @@ StatusOr<pid_t> StartServer(const ServerSpec& spec) {
     }
     for (int fd = 3; fd < 1024; ++fd) close(fd);
     if (!spec.run_as_user.empty()) {
-      if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0) _exit(126);
+      if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
+        _exit(126);
     }
     ResetSignalsForExec();
     execv(args[0], args.data());
@@ -180,22 +188,30 @@ StatusOr<pid_t> StartServer(const ServerSpec& spec) {
     ss << in.rdbuf();
     tail = ss.str();
     if (tail.size() > 400) tail = tail.substr(tail.size() - 400);
-    for (char& c : tail) if (c == '\n') c = ' ';
+    for (char& c : tail)
+      if (c == '\n') c = ' ';
   }
   return Status::Unavailable(base + " did not start within " +
-                             std::to_string(spec.ready_timeout_ms) + " ms (log " +
-                             spec.log_file + "): " + tail);
+                             std::to_string(spec.ready_timeout_ms) +
+                             " ms (log " + spec.log_file + "): " + tail);
 }
 
-Status StopServer(const std::string& pid_file, const std::string& binary_basename) {
+Status StopServer(const std::string& pid_file,
+                  const std::string& binary_basename) {
   pid_t pid = RunningPid(pid_file, binary_basename);
   if (pid > 0) {
     kill(pid, SIGTERM);
-    for (int waited = 0; waited < 10000; waited += 20) {
-      if (RunningPid(pid_file, binary_basename) == 0 || kill(pid, 0) != 0) break;
-      SleepMs(20);
+    // Until the process is gone (or a zombie of ours): a server may remove
+    // its pid file before it has finished shutting down.
+    auto gone = [pid] {
+      (void)waitpid(pid, nullptr, WNOHANG);  // reaps it when it is our child
+      return kill(pid, 0) != 0 || Cmdline(pid).empty();
+    };
+    for (int waited = 0; waited < 10000 && !gone(); waited += 20) SleepMs(20);
+    if (!gone()) {
+      kill(pid, SIGKILL);
+      for (int waited = 0; waited < 2000 && !gone(); waited += 20) SleepMs(20);
     }
-    if (kill(pid, 0) == 0 && !Cmdline(pid).empty()) kill(pid, SIGKILL);
   }
   unlink(pid_file.c_str());
   return Status::Ok();

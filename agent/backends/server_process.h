@@ -38,6 +38,8 @@ StatusOr<pid_t> StartServer(const ServerSpec& spec);
 // The live pid in `pid_file` (whose /proc/PID/cmdline starts with
 // `binary_basename`), or 0 when none.
 pid_t RunningPid(const std::string& pid_file, const std::string& binary_basename);
+// Stops the server of `pid_file` (SIGTERM; SIGKILL after 10 s) and returns
+// once its process is gone, not merely its pid file; none is success.
 Status StopServer(const std::string& pid_file, const std::string& binary_basename);
 
 StatusOr<int> FreeLoopbackPort();
