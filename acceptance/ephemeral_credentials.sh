@@ -97,6 +97,32 @@ resource "terraform_data" "probe" {
     SH
   }
 }
+# A read-only login, issued once probe_t exists: reads it, cannot write.
+ephemeral "encore_database_credentials" "ro" {
+  database   = "orders"
+  role       = "read_only"
+  depends_on = [terraform_data.probe]
+}
+resource "terraform_data" "ro_probe" {
+  depends_on = [terraform_data.probe]
+  provisioner "local-exec" {
+    environment = {
+      PGHOST            = ephemeral.encore_database_credentials.ro.host
+      PGPORT            = ephemeral.encore_database_credentials.ro.port
+      PGDATABASE        = ephemeral.encore_database_credentials.ro.server_database
+      PGUSER            = ephemeral.encore_database_credentials.ro.user
+      PGPASSWORD        = ephemeral.encore_database_credentials.ro.password
+      PGCONNECT_TIMEOUT = "5"
+    }
+    command = <<-SH
+      set -e
+      psql -XAtq -v ON_ERROR_STOP=1 -c 'select count(*) from probe_t' > "$OUT/ro_read"
+      if psql -XAtq -v ON_ERROR_STOP=1 -c 'insert into probe_t values (1)' 2> "$OUT/ro_write_err"; then
+        echo wrote > "$OUT/ro_wrote"
+      fi
+    SH
+  }
+}
 # Waits (bounded) for Terraform to renew the login (VALID UNTIL moves past
 # the first value), then connects again.
 resource "terraform_data" "after_renewal" {
@@ -143,6 +169,10 @@ else
   log "renewed: VALID UNTIL $VALID -> $RENEWED"
 fi
 expect_eq "$(cat "$OUT/after_renewal" 2>/dev/null)" "$LOGIN 1" "the login connects after its renewal"
+expect_eq "$(cat "$OUT/ro_read" 2>/dev/null)" "1" "the read_only login reads the table"
+[ -e "$OUT/ro_wrote" ] && fail "the read_only login could insert into the table"
+grep -q "permission denied" "$OUT/ro_write_err" 2>/dev/null ||
+  fail "the read_only login's insert did not fail with permission denied: $(cat "$OUT/ro_write_err" 2>/dev/null)"
 
 # ---- after the run: every login the agent issued is gone ---------------------
 AUDIT="$(agent_json audit --limit 1000)"

@@ -451,8 +451,9 @@ class GrpcAgentClient final : public AgentClient {
   StatusOr<model::DatabaseCredentials> IssueDatabaseCredentials(
       const std::string& app, const std::string& env,
       const std::string& database, const std::string& service,
-      int64_t ttl_seconds, const std::string& rid) override {
+      int64_t ttl_seconds, bool read_only, const std::string& rid) override {
     pb::IssueDatabaseCredentialsRequest req;
+    req.set_read_only(read_only);
     req.set_app(app);
     req.set_environment(env);
     req.set_database(database);

@@ -178,7 +178,8 @@ class AgentClient {
   virtual StatusOr<model::DatabaseCredentials> IssueDatabaseCredentials(
       const std::string& app, const std::string& env,
       const std::string& database, const std::string& service,
-      int64_t ttl_seconds, const std::string& rid = "") = 0;
+      int64_t ttl_seconds, bool read_only = false,
+      const std::string& rid = "") = 0;
   virtual StatusOr<model::DatabaseCredentials> RenewDatabaseCredentials(
       const std::string& app, const std::string& env,
       const std::string& database, const std::string& login,

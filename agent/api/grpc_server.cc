@@ -88,8 +88,8 @@ bool SocketIsLive(const std::string& path) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  bool live = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) ==
-              0;
+  bool live =
+      ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
   return live;
 }
@@ -147,10 +147,9 @@ class AgentServiceImpl final : public pb::Agent::Service {
             .count();
     char msbuf[32];
     std::snprintf(msbuf, sizeof msbuf, "%.2f", ms);
-    std::string line = std::string("rpc=") + rpc + " request_id=" + rid +
-                       " caller=" + caller +
-                       " code=" + GrpcCodeName(gs.error_code()) +
-                       " ms=" + msbuf;
+    std::string line =
+        std::string("rpc=") + rpc + " request_id=" + rid + " caller=" + caller +
+        " code=" + GrpcCodeName(gs.error_code()) + " ms=" + msbuf;
     const char* level = "INFO";
     if (!gs.ok()) {
       level = IsCallerError(gs.error_code()) ? "WARN" : "ERROR";
@@ -160,7 +159,8 @@ class AgentServiceImpl final : public pb::Agent::Service {
     return gs;
   }
 
-  // ---- the RPCs ---------------------------------------------------------------
+  // ---- the RPCs
+  // ---------------------------------------------------------------
 
   grpc::Status GetInfo(grpc::ServerContext* ctx, const pb::GetInfoRequest*,
                        pb::AgentInfo* resp) override {
@@ -199,10 +199,10 @@ class AgentServiceImpl final : public pb::Agent::Service {
                          const pb::UpdateAppRequest* req,
                          pb::App* resp) override {
     return Handle("UpdateApp", ctx, [&](const model::Actor& who) {
-      return Out(svc_->UpdateApp(who, FromProto(req->app()),
-                                 req->expected_version(),
-                                 Mask(req->field_mask())),
-                 resp);
+      return Out(
+          svc_->UpdateApp(who, FromProto(req->app()), req->expected_version(),
+                          Mask(req->field_mask())),
+          resp);
     });
   }
   grpc::Status DeleteApp(grpc::ServerContext* ctx,
@@ -230,16 +230,15 @@ class AgentServiceImpl final : public pb::Agent::Service {
   grpc::Status ListEnvironments(grpc::ServerContext* ctx,
                                 const pb::ListEnvironmentsRequest* req,
                                 pb::ListEnvironmentsResponse* resp) override {
-    return Handle("ListEnvironments", ctx,
-                  [&](const model::Actor& who) -> Status {
-                    auto r = svc_->ListEnvironments(who, req->app(),
-                                                    req->type());
-                    if (!r.ok()) return r.status();
-                    for (const auto& e : *r) {
-                      ToProto(e, resp->add_environments());
-                    }
-                    return Status::Ok();
-                  });
+    return Handle(
+        "ListEnvironments", ctx, [&](const model::Actor& who) -> Status {
+          auto r = svc_->ListEnvironments(who, req->app(), req->type());
+          if (!r.ok()) return r.status();
+          for (const auto& e : *r) {
+            ToProto(e, resp->add_environments());
+          }
+          return Status::Ok();
+        });
   }
   grpc::Status UpdateEnvironment(grpc::ServerContext* ctx,
                                  const pb::UpdateEnvironmentRequest* req,
@@ -361,17 +360,16 @@ class AgentServiceImpl final : public pb::Agent::Service {
   grpc::Status ListChangeSets(grpc::ServerContext* ctx,
                               const pb::ListChangeSetsRequest* req,
                               pb::ListChangeSetsResponse* resp) override {
-    return Handle("ListChangeSets", ctx,
-                  [&](const model::Actor& who) -> Status {
-                    ChangeSetFilter f{req->app(), req->environment(),
-                                      req->state()};
-                    auto r = svc_->ListChangeSets(who, f);
-                    if (!r.ok()) return r.status();
-                    for (const auto& cs : *r) {
-                      ToProto(cs, resp->add_change_sets());
-                    }
-                    return Status::Ok();
-                  });
+    return Handle(
+        "ListChangeSets", ctx, [&](const model::Actor& who) -> Status {
+          ChangeSetFilter f{req->app(), req->environment(), req->state()};
+          auto r = svc_->ListChangeSets(who, f);
+          if (!r.ok()) return r.status();
+          for (const auto& cs : *r) {
+            ToProto(cs, resp->add_change_sets());
+          }
+          return Status::Ok();
+        });
   }
   grpc::Status ApproveChangeSet(grpc::ServerContext* ctx,
                                 const pb::DecideChangeSetRequest* req,
@@ -442,10 +440,12 @@ class AgentServiceImpl final : public pb::Agent::Service {
                                     const pb::ReconcileEnvironmentRequest* req,
                                     pb::Environment* resp) override {
     return Handle("ReconcileEnvironment", ctx, [&](const model::Actor& who) {
-      return Out(svc_->ReconcileEnvironment(who, req->app(), req->name()), resp);
+      return Out(svc_->ReconcileEnvironment(who, req->app(), req->name()),
+                 resp);
     });
   }
-  grpc::Status ScanDrift(grpc::ServerContext* ctx, const pb::ScanDriftRequest* req,
+  grpc::Status ScanDrift(grpc::ServerContext* ctx,
+                         const pb::ScanDriftRequest* req,
                          pb::Environment* resp) override {
     return Handle("ScanDrift", ctx, [&](const model::Actor& who) {
       return Out(svc_->ScanDrift(who, req->app(), req->name()), resp);
@@ -454,44 +454,49 @@ class AgentServiceImpl final : public pb::Agent::Service {
   grpc::Status GetRuntimeConfig(grpc::ServerContext* ctx,
                                 const pb::GetRuntimeConfigRequest* req,
                                 pb::RuntimeConfig* resp) override {
-    return Handle("GetRuntimeConfig", ctx, [&](const model::Actor& who) -> Status {
-      auto r = svc_->RuntimeConfig(who, req->app(), req->name(),
-                                   req->process_group(), req->include_secrets());
-      if (!r.ok()) return r.status();
-      resp->set_json(*r);
-      return Status::Ok();
-    });
+    return Handle(
+        "GetRuntimeConfig", ctx, [&](const model::Actor& who) -> Status {
+          auto r =
+              svc_->RuntimeConfig(who, req->app(), req->name(),
+                                  req->process_group(), req->include_secrets());
+          if (!r.ok()) return r.status();
+          resp->set_json(*r);
+          return Status::Ok();
+        });
   }
   grpc::Status GetResourceFacts(grpc::ServerContext* ctx,
                                 const pb::GetResourceFactsRequest* req,
                                 pb::ResourceFacts* resp) override {
-    return Handle("GetResourceFacts", ctx, [&](const model::Actor& who) -> Status {
-      auto r = svc_->GetResourceFacts(who, req->app(), req->environment(),
-                                      req->kind(), req->name(),
-                                      req->include_credentials());
-      if (!r.ok()) return r.status();
-      resp->set_kind(r->kind);
-      resp->set_name(r->name);
-      resp->set_provider_id(r->provider_id);
-      resp->set_status(r->status);
-      for (const auto& [k, v] : r->facts) (*resp->mutable_facts())[k] = v;
-      for (const auto& [k, v] : r->credentials) (*resp->mutable_credentials())[k] = v;
-      return Status::Ok();
-    });
+    return Handle(
+        "GetResourceFacts", ctx, [&](const model::Actor& who) -> Status {
+          auto r = svc_->GetResourceFacts(who, req->app(), req->environment(),
+                                          req->kind(), req->name(),
+                                          req->include_credentials());
+          if (!r.ok()) return r.status();
+          resp->set_kind(r->kind);
+          resp->set_name(r->name);
+          resp->set_provider_id(r->provider_id);
+          resp->set_status(r->status);
+          for (const auto& [k, v] : r->facts) (*resp->mutable_facts())[k] = v;
+          for (const auto& [k, v] : r->credentials)
+            (*resp->mutable_credentials())[k] = v;
+          return Status::Ok();
+        });
   }
   grpc::Status GetBackendCounters(grpc::ServerContext* ctx,
                                   const pb::GetBackendCountersRequest*,
                                   pb::BackendCounters* resp) override {
-    return Handle("GetBackendCounters", ctx, [&](const model::Actor& who) -> Status {
-      auto r = svc_->BackendCounters(who);
-      if (!r.ok()) return r.status();
-      for (const auto& [kind, c] : *r) {
-        pb::DriverCounters& d = (*resp->mutable_drivers())[kind];
-        d.set_reads(c.reads);
-        d.set_writes(c.writes);
-      }
-      return Status::Ok();
-    });
+    return Handle("GetBackendCounters", ctx,
+                  [&](const model::Actor& who) -> Status {
+                    auto r = svc_->BackendCounters(who);
+                    if (!r.ok()) return r.status();
+                    for (const auto& [kind, c] : *r) {
+                      pb::DriverCounters& d = (*resp->mutable_drivers())[kind];
+                      d.set_reads(c.reads);
+                      d.set_writes(c.writes);
+                    }
+                    return Status::Ok();
+                  });
   }
   static void CredsToProto(const model::DatabaseCredentials& c,
                            pb::DatabaseCredentials* p) {
@@ -510,7 +515,7 @@ class AgentServiceImpl final : public pb::Agent::Service {
                   [&](const model::Actor& who) -> Status {
                     auto r = svc_->IssueDatabaseCredentials(
                         who, req->app(), req->environment(), req->database(),
-                        req->service(), req->ttl_seconds());
+                        req->service(), req->ttl_seconds(), req->read_only());
                     if (!r.ok()) return r.status();
                     CredsToProto(*r, resp);
                     return Status::Ok();
@@ -532,10 +537,12 @@ class AgentServiceImpl final : public pb::Agent::Service {
   grpc::Status RevokeDatabaseCredentials(
       grpc::ServerContext* ctx, const pb::RevokeDatabaseCredentialsRequest* req,
       pb::DeleteResponse*) override {
-    return Handle("RevokeDatabaseCredentials", ctx, [&](const model::Actor& who) {
-      return svc_->RevokeDatabaseCredentials(who, req->app(), req->environment(),
-                                             req->database(), req->login());
-    });
+    return Handle(
+        "RevokeDatabaseCredentials", ctx, [&](const model::Actor& who) {
+          return svc_->RevokeDatabaseCredentials(who, req->app(),
+                                                 req->environment(),
+                                                 req->database(), req->login());
+        });
   }
 
  private:
@@ -630,13 +637,15 @@ StatusOr<std::unique_ptr<AgentGrpcServer>> AgentGrpcServer::Start(
     if (::lstat(socket_path.c_str(), &st) == 0) {
       if (!S_ISSOCK(st.st_mode)) {
         return Status::FailedPrecondition(
-            socket_path + " exists and is not a socket; remove it or pick "
-                          "another --listen path");
+            socket_path +
+            " exists and is not a socket; remove it or pick "
+            "another --listen path");
       }
       if (SocketIsLive(socket_path)) {
         return Status::FailedPrecondition(
-            socket_path + " is in use by a running process (another agent?); "
-                          "stop it or pick another --listen path");
+            socket_path +
+            " is in use by a running process (another agent?); "
+            "stop it or pick another --listen path");
       }
       ::unlink(socket_path.c_str());  // stale: nobody listens on it
     }
@@ -657,7 +666,8 @@ StatusOr<std::unique_ptr<AgentGrpcServer>> AgentGrpcServer::Start(
           ": TCP needs a TLS certificate and key (the agent serves TCP only "
           "with TLS)");
     }
-    grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+    grpc::SslServerCredentialsOptions ssl(
+        GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
     ssl.pem_key_cert_pairs.push_back(
         {options.tls_key_pem, options.tls_cert_pem});
     creds = grpc::SslServerCredentials(ssl);

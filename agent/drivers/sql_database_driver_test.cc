@@ -589,6 +589,41 @@ TEST_F(SqlDatabaseDriverTest, ALoginConnectsAndIsGoneAfterDrop) {
             StatusCode::kFailedPrecondition);
 }
 
+TEST_F(SqlDatabaseDriverTest, AReadOnlyLoginReadsAndCannotWrite) {
+  Resource r = Fresh();
+  ASSERT_TRUE(driver_.Create(r).ok());
+  const std::string owner = r.item.attributes["owner"];
+  {
+    auto o = ConnectAs(server(), owner, r.credentials.at("password:" + owner),
+                       r.backend_name);
+    ASSERT_TRUE(o.ok()) << o.status().message();
+    ASSERT_TRUE((*o)->Exec("CREATE TABLE ro_t (id serial, x int)").ok());
+    ASSERT_TRUE((*o)->Exec("INSERT INTO ro_t (x) VALUES (7)").ok());
+  }
+  auto login = IssueLogin(server(), r.backend_name, owner, 600, "ro-pw",
+                          /*read_only=*/true);
+  ASSERT_TRUE(login.ok()) << login.status().message();
+  EXPECT_EQ(AdminValue(server(),
+                       "SELECT count(*) FROM pg_auth_members m JOIN pg_roles "
+                       "u ON u.oid = m.member WHERE u.rolname = '" +
+                           login->user + "'"),
+            "0")
+      << "no membership in the owner role";
+  {
+    auto c = ConnectAs(server(), login->user, "ro-pw", r.backend_name);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    auto read = (*c)->Exec("SELECT x FROM ro_t");
+    ASSERT_TRUE(read.ok()) << read.status().message();
+    EXPECT_EQ((*read)[0][0], "7");
+    auto write = (*c)->Exec("INSERT INTO ro_t (x) VALUES (8)");
+    EXPECT_EQ(write.status().code(), StatusCode::kPermissionDenied);
+    auto make = (*c)->Exec("CREATE TABLE ro_made (x int)");
+    EXPECT_FALSE(make.ok()) << "no CREATE in public";
+  }
+  ASSERT_TRUE(DropLogin(server(), r.backend_name, login->user).ok());
+  EXPECT_FALSE(RoleExists(server(), login->user));
+}
+
 TEST_F(SqlDatabaseDriverTest, ExpiredLoginsAreDropped) {
   Resource r = Fresh();
   ASSERT_TRUE(driver_.Create(r).ok());
@@ -665,4 +700,3 @@ TEST_F(SqlDatabaseDriverTest, PoolKeepsGoodConnectionsOnly) {
 
 }  // namespace
 }  // namespace encore::agent::drivers
-

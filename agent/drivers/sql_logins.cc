@@ -115,7 +115,7 @@ std::string EphemeralMark(const std::string& valid_until) {
 
 StatusOr<Login> IssueLogin(const SqlServer& server, const std::string& database,
                            const std::string& grant_role, int64_t ttl_seconds,
-                           const std::string& password) {
+                           const std::string& password, bool read_only) {
   if (ttl_seconds <= 0) {
     return Status::InvalidArgument("a database login needs a positive ttl");
   }
@@ -150,16 +150,38 @@ StatusOr<Login> IssueLogin(const SqlServer& server, const std::string& database,
   auto verifier = conn.PasswordVerifier(login.user, password);
   if (!verifier.ok()) return verifier.status();
   const std::string role = conn.QuoteIdent(login.user);
-  Status s =
-      InTransaction(conn,
-                    {"CREATE ROLE " + role + " LOGIN PASSWORD " +
-                         conn.QuoteLiteral(*verifier) + " VALID UNTIL " +
-                         conn.QuoteLiteral(login.valid_until) + " IN ROLE " +
-                         conn.QuoteIdent(grant_role),
-                     "COMMENT ON ROLE " + role + " IS " +
-                         conn.QuoteLiteral(EphemeralMark(login.valid_until))},
-                    "issuing a login for database \"" + database + "\"");
+  const std::string what = "issuing a login for database \"" + database + "\"";
+  Status s = InTransaction(
+      conn,
+      {"CREATE ROLE " + role + " LOGIN PASSWORD " +
+           conn.QuoteLiteral(*verifier) + " VALID UNTIL " +
+           conn.QuoteLiteral(login.valid_until) +
+           (read_only ? "" : " IN ROLE " + conn.QuoteIdent(grant_role)),
+       "COMMENT ON ROLE " + role + " IS " +
+           conn.QuoteLiteral(EphemeralMark(login.valid_until))},
+      what);
   if (!s.ok()) return s;
+  if (read_only) {
+    // Reads what is in schema public now; nothing else. A failure drops
+    // the half-made login.
+    auto in_db = PgConnection::Connect(server, database);
+    s = in_db.ok() ? Status::Ok() : in_db.status();
+    if (s.ok()) {
+      PgConnection& d = **in_db;
+      s = InTransaction(
+          d,
+          {"GRANT CONNECT ON DATABASE " + d.QuoteIdent(database) + " TO " +
+               role,
+           "GRANT USAGE ON SCHEMA public TO " + role,
+           "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role,
+           "GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role},
+          what);
+    }
+    if (!s.ok()) {
+      (void)DropRole(server, conn, {database}, login.user);
+      return s;
+    }
+  }
   return login;
 }
 

@@ -7,7 +7,10 @@
 // '<scram verifier of `password`>' VALID UNTIL '<now + ttl, UTC>' IN ROLE
 // grant_role, and marks it with COMMENT ON ROLE
 // 'managed-by=encore-agent ephemeral until=<RFC 3339>'. The password is the
-// caller's and never leaves the client in clear.
+// caller's and never leaves the client in clear. With `read_only` the login
+// is no member of grant_role (which must still exist): it gets CONNECT on
+// `database`, USAGE on its schema public and SELECT on the tables and
+// sequences in public at the time of issue, in one transaction.
 // RenewLogin moves VALID UNTIL (and the mark) to now + ttl.
 // DropLogin runs REASSIGN OWNED BY (to the role the login was issued for,
 // so what it made, such as a table, stays) and DROP OWNED BY (its
@@ -38,7 +41,7 @@ std::string EphemeralMark(const std::string& valid_until);
 
 StatusOr<Login> IssueLogin(const SqlServer& server, const std::string& database,
                            const std::string& grant_role, int64_t ttl_seconds,
-                           const std::string& password);
+                           const std::string& password, bool read_only = false);
 StatusOr<Login> RenewLogin(const SqlServer& server, const std::string& user,
                            int64_t ttl_seconds);
 Status DropLogin(const SqlServer& server, const std::string& database,

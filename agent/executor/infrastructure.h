@@ -42,9 +42,9 @@ struct ApplyResult {
   // The desired items with their status: ready | observed (adopted) |
   // plan_only | not_triggered (local cron) | recorded | reserved.
   std::vector<model::InfraItem> items;
-  int64_t reads = 0;   // backend calls this apply made
+  int64_t reads = 0;  // backend calls this apply made
   int64_t writes = 0;
-  std::vector<std::string> forced;  // "kind name attribute: actual -> new"
+  std::vector<std::string> forced;    // "kind name attribute: actual -> new"
   std::vector<std::string> retained;  // "kind name" kept by deletion_policy
 };
 
@@ -70,10 +70,9 @@ class Infrastructure {
   // or the resource is gone), normalization (the backend reports a written
   // value in another form), foreign_change (something we do not own changed
   // since creation).
-  StatusOr<std::vector<model::DriftItem>> ScanDrift(const std::string& app,
-                                                    const std::string& env,
-                                                    const model::EnvironmentSpec& spec,
-                                                    const std::string& admin_password);
+  StatusOr<std::vector<model::DriftItem>> ScanDrift(
+      const std::string& app, const std::string& env,
+      const model::EnvironmentSpec& spec, const std::string& admin_password);
   StatusOr<std::vector<LedgerEntry>> Ledger(const std::string& app,
                                             const std::string& env);
   // Clear passwords of the roles the agent made: role name -> password.
@@ -86,7 +85,7 @@ class Infrastructure {
   StatusOr<model::DatabaseCredentials> IssueLogin(
       const model::EnvironmentSpec& spec, const std::string& admin_password,
       const LedgerEntry& database, const std::string& grant_role,
-      int64_t ttl_seconds);
+      int64_t ttl_seconds, bool read_only = false);
   StatusOr<model::DatabaseCredentials> RenewLogin(
       const model::EnvironmentSpec& spec, const std::string& admin_password,
       const LedgerEntry& database, const std::string& login,

@@ -23,8 +23,8 @@ StatusOr<drivers::SqlServer> ServerOf(backends::LocalBackends& b,
     return s;
   }
   if (!spec.database || !spec.database->existing_server) {
-    return Status::FailedPrecondition("database " + db.name +
-                                      ": the environment has no existing_server");
+    return Status::FailedPrecondition(
+        "database " + db.name + ": the environment has no existing_server");
   }
   const auto& es = *spec.database->existing_server;
   s.host = es.host;
@@ -53,19 +53,20 @@ model::DatabaseCredentials Out(const drivers::Login& l, const LedgerEntry& db,
 StatusOr<model::DatabaseCredentials> Infrastructure::IssueLogin(
     const model::EnvironmentSpec& spec, const std::string& admin_password,
     const LedgerEntry& database, const std::string& grant_role,
-    int64_t ttl_seconds) {
+    int64_t ttl_seconds, bool read_only) {
   auto s = ServerOf(*backends_, spec, admin_password, database);
   if (!s.ok()) return s.status();
   (void)drivers::DropExpiredLogins(*s);
   auto l = drivers::IssueLogin(*s, database.backend_name, grant_role,
-                               ttl_seconds, NewTokenSecret());
+                               ttl_seconds, NewTokenSecret(), read_only);
   if (!l.ok()) return l.status();
   return Out(*l, database, *s);
 }
 
 StatusOr<model::DatabaseCredentials> Infrastructure::RenewLogin(
     const model::EnvironmentSpec& spec, const std::string& admin_password,
-    const LedgerEntry& database, const std::string& login, int64_t ttl_seconds) {
+    const LedgerEntry& database, const std::string& login,
+    int64_t ttl_seconds) {
   auto s = ServerOf(*backends_, spec, admin_password, database);
   if (!s.ok()) return s.status();
   auto l = drivers::RenewLogin(*s, login, ttl_seconds);

@@ -76,8 +76,7 @@ class AgentService {
                                               const std::string& app,
                                               const std::string& name);
   StatusOr<std::vector<model::Environment>> ListEnvironments(
-      const model::Actor& who, const std::string& app,
-      const std::string& type);
+      const model::Actor& who, const std::string& app, const std::string& type);
   StatusOr<model::EnvironmentChange> UpdateEnvironment(
       const model::Actor& who, model::EnvironmentSpec spec,
       int64_t expected_version, const std::vector<std::string>& field_mask);
@@ -106,16 +105,17 @@ class AgentService {
                       const std::string& name, int64_t expected_version);
   // Admin only; audited (without the values).
   StatusOr<std::map<std::string, std::string>> RevealSecret(
-      const model::Actor& who, const std::string& app,
-      const std::string& name);
+      const model::Actor& who, const std::string& app, const std::string& name);
 
   // Infrastructure overrides (re-plan their environment).
-  StatusOr<model::InfraOverrideChange> PutInfraOverride(const model::Actor& who,
-                                            model::InfraOverride o,
-                                            int64_t expected_version);
-  StatusOr<model::InfraOverride> GetInfraOverride(
-      const model::Actor& who, const std::string& app, const std::string& env,
-      const std::string& kind, const std::string& name);
+  StatusOr<model::InfraOverrideChange> PutInfraOverride(
+      const model::Actor& who, model::InfraOverride o,
+      int64_t expected_version);
+  StatusOr<model::InfraOverride> GetInfraOverride(const model::Actor& who,
+                                                  const std::string& app,
+                                                  const std::string& env,
+                                                  const std::string& kind,
+                                                  const std::string& name);
   StatusOr<model::InfraOverrideChange> DeleteInfraOverride(
       const model::Actor& who, const std::string& app, const std::string& env,
       const std::string& kind, const std::string& name,
@@ -143,7 +143,8 @@ class AgentService {
 
   // Tokens (admin only). Create returns the secret, shown once.
   StatusOr<model::NewToken> CreateToken(const model::Actor& who,
-                                 const std::string& name, model::Role role);
+                                        const std::string& name,
+                                        model::Role role);
   Status RevokeToken(const model::Actor& who, const std::string& name);
   StatusOr<std::vector<model::TokenInfo>> ListTokens(const model::Actor& who);
 
@@ -154,7 +155,8 @@ class AgentService {
   // Without it (unit tests of policy) environments stay "planned".
   // `make` gets the service's store and secret box (which outlive it).
   void SetInfrastructure(
-      const std::function<std::unique_ptr<Infrastructure>(Store*, SecretBox*)>& make);
+      const std::function<std::unique_ptr<Infrastructure>(Store*, SecretBox*)>&
+          make);
   // At start: converges the environments a killed agent left provisioning.
   void ResumeProvisioning();
   // Applies the environment's desired state again (after a failure or by
@@ -175,17 +177,19 @@ class AgentService {
                                       const std::string& name,
                                       const std::string& process_group,
                                       bool include_secrets);
-  StatusOr<model::ResourceFacts> GetResourceFacts(
-      const model::Actor& who, const std::string& app, const std::string& env,
-      const std::string& kind, const std::string& name,
-      bool include_credentials);
+  StatusOr<model::ResourceFacts> GetResourceFacts(const model::Actor& who,
+                                                  const std::string& app,
+                                                  const std::string& env,
+                                                  const std::string& kind,
+                                                  const std::string& name,
+                                                  bool include_credentials);
   StatusOr<std::map<std::string, model::BackendCounter>> BackendCounters(
       const model::Actor& who);
   // Short-lived logins: member for non-production, admin for production.
   StatusOr<model::DatabaseCredentials> IssueDatabaseCredentials(
       const model::Actor& who, const std::string& app, const std::string& env,
       const std::string& database, const std::string& service,
-      int64_t ttl_seconds);
+      int64_t ttl_seconds, bool read_only = false);
   StatusOr<model::DatabaseCredentials> RenewDatabaseCredentials(
       const model::Actor& who, const std::string& app, const std::string& env,
       const std::string& database, const std::string& login,

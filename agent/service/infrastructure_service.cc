@@ -268,7 +268,8 @@ static StatusOr<LoginTarget> FindLoginTarget(Store& store, SecretBox& box,
 
 StatusOr<model::DatabaseCredentials> AgentService::IssueDatabaseCredentials(
     const model::Actor& who, const std::string& app, const std::string& env,
-    const std::string& database, const std::string& service, int64_t ttl) {
+    const std::string& database, const std::string& service, int64_t ttl,
+    bool read_only) {
   SVC_RETURN_IF_ERROR(CheckTtl(ttl));
   auto t = FindLoginTarget(*impl_->store, *impl_->box, impl_->infra.get(), who,
                            app, env, database);
@@ -299,12 +300,13 @@ StatusOr<model::DatabaseCredentials> AgentService::IssueDatabaseCredentials(
     }
   }
   auto c = impl_->infra->IssueLogin(t->env.env.spec, t->admin_password,
-                                    t->database, role, ttl);
+                                    t->database, role, ttl, read_only);
   if (!c.ok()) return c.status();
   SVC_RETURN_IF_ERROR(impl_->store->Write([&](StoreTx& tx) {
     return impl_->Audit(tx, who.name, "database_credentials.issue",
                         EnvKey(app, env),
                         {{"database", database},
+                         {"access", read_only ? "read_only" : "read_write"},
                          {"login", c->login},
                          {"valid_until", c->valid_until}});
   }));

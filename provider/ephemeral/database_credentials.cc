@@ -164,10 +164,10 @@ framework::Schema MakeSchema() {
   b.Add(framework::StringAttr("role")
             .Default(values::Value::String("read_write"))
             .Check(framework::OneOf({"read_write", "read_only"}))
-            .Doc("What the login may do: `read_write` (read and change the "
-                 "database's data, the default) or `read_only`. The agent "
-                 "issues `read_write` logins only for now: `read_only` is "
-                 "refused with an error rather than silently widened."));
+            .Doc("What the login may do: `read_write` (the default: the "
+                 "access of the service, or of the database owner) or "
+                 "`read_only` (SELECT on the tables and sequences of schema "
+                 "`public` as they are when the login is issued)."));
   b.Add(framework::StringAttr("service")
             .Optional()
             .Check(framework::MatchesPattern(data_sources::kObjectNamePattern,
@@ -210,15 +210,6 @@ class DatabaseCredentials final : public EphemeralResource {
   void Open(const framework::OpenRequest& req,
             framework::OpenResponse& resp) const override {
     const Value& config = req.config;
-    if (KnownString(AttrOr(config, "role")).value_or("read_write") ==
-        "read_only") {
-      resp.diags.AddAttributeError(
-          AttributePath::Root("role"), "Read-only logins not available yet",
-          "The agent issues read_write logins only for now; remove role (or "
-          "set it to \"read_write\") rather than get more access than "
-          "asked for.");
-      return;
-    }
     auto client = config::ClientOf(req.ctx, resp.diags);
     if (!client) return;
     auto app = data_sources::ResolveApp(req.ctx, config, resp.diags);
@@ -231,8 +222,10 @@ class DatabaseCredentials final : public EphemeralResource {
     const std::string service =
         KnownString(AttrOr(config, "service")).value_or("");
     const int64_t ttl = ephemeral::TtlSeconds(AttrOr(config, "ttl"));
-    auto creds = client->IssueDatabaseCredentials(*app, env->spec.name,
-                                                  database, service, ttl);
+    const std::string role =
+        KnownString(AttrOr(config, "role")).value_or("read_write");
+    auto creds = client->IssueDatabaseCredentials(
+        *app, env->spec.name, database, service, ttl, role == "read_only");
     if (!creds.ok()) {
       resources::AddAgentError(req.ctx, creds.status(),
                                "issuing a login for database " + database +
@@ -248,7 +241,7 @@ class DatabaseCredentials final : public EphemeralResource {
     attrs["ttl"] = AttrOr(config, "ttl").IsKnown()
                        ? AttrOr(config, "ttl")
                        : Value::String(ephemeral::kDefaultTtl);
-    attrs["role"] = Value::String("read_write");
+    attrs["role"] = Value::String(role);
     attrs["service"] = StringOrNull(service);
     attrs["host"] = StringOrNull(creds->host);
     attrs["port"] =

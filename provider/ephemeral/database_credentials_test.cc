@@ -186,14 +186,16 @@ TEST_F(DatabaseCredentialsOpenTest, DefaultsAndRefusals) {
   EXPECT_EQ(open.result.GetAttr("env"), Value::String("dev"));
   EXPECT_EQ(open.result.GetAttr("ttl"), Value::String("15m"));
 
+  EXPECT_FALSE(fake_->last_read_only) << "read_write by default";
   framework::OpenResponse ro;
   e_->Open(
       framework::OpenRequest{
           ctx, Config(*e_, {{"database", Value::String("orders")},
                             {"role", Value::String("read_only")}})},
       ro);
-  ASSERT_TRUE(ro.diags.HasError());
-  EXPECT_EQ(ro.diags.items()[0].path, AttributePath::Root("role"));
+  ASSERT_FALSE(ro.diags.HasError());
+  EXPECT_TRUE(fake_->last_read_only) << "read_only reaches the agent";
+  EXPECT_EQ(ro.result.GetAttr("role"), Value::String("read_only"));
 
   fake_->fail_next["IssueDatabaseCredentials"] =
       Status::PermissionDenied("viewers may not issue logins");

@@ -50,6 +50,7 @@ class FakeAgentClient : public agent::AgentClient {
   bool last_include_credentials = false;
   int64_t last_ttl_seconds = 0;
   std::string last_service, last_login;
+  bool last_read_only = false;
 
   // ---- the records ----
   std::map<std::string, model::App> apps;
@@ -417,9 +418,11 @@ class FakeAgentClient : public agent::AgentClient {
   StatusOr<model::DatabaseCredentials> IssueDatabaseCredentials(
       const std::string& app, const std::string& env,
       const std::string& database, const std::string& service,
-      int64_t ttl_seconds, const std::string& = "") override {
+      int64_t ttl_seconds, bool read_only = false,
+      const std::string& = "") override {
     if (auto s = Fail("IssueDatabaseCredentials"); !s.ok()) return s;
     last_ttl_seconds = ttl_seconds;
+    last_read_only = read_only;
     last_service = service;
     model::DatabaseCredentials c;
     c.login = "tmp_" + database + "_" + std::to_string(++issued_logins);
