@@ -80,6 +80,27 @@ agent() {
 # agent_json ARGS...: the CLI's --json output.
 agent_json() { agent "$@" --json; }
 
+# find_agent_postgres APP/ENV: sets PG_PORT and PG_SOCK to the agent's
+# PostgreSQL cluster that serves the environment's databases (its runtime
+# config names the port; the socket is in the test cluster's run dir).
+find_agent_postgres() {
+  local host d
+  host="$(agent runtime-config "$1" | jq -r '.sql_servers[0].host')"
+  PG_PORT="${host##*:}"
+  PG_SOCK=""
+  for d in /dev/shm/encore-agent-*/postgres-test/run "$AGENT_DIR"/backends/postgres-test/run; do
+    if [ -S "$d/.s.PGSQL.$PG_PORT" ]; then PG_SOCK="$d"; fi
+  done
+  [ -n "$PG_SOCK" ] || die "cannot find the agent's PostgreSQL socket for port $PG_PORT"
+}
+
+# psql_admin SQL [DATABASE]: SQL as the cluster's superuser over its unix
+# socket (after find_agent_postgres); rows unaligned, no headers.
+psql_admin() {
+  PGCONNECT_TIMEOUT=5 psql -h "$PG_SOCK" -p "$PG_PORT" -U encore_admin -d "${2:-postgres}" \
+    -XAtq -v ON_ERROR_STOP=1 -c "$1"
+}
+
 # expect_eq ACTUAL EXPECTED WHAT
 expect_eq() {
   if [ "$1" != "$2" ]; then

@@ -76,17 +76,7 @@ sql "$DEV_URL" "create table items (id int primary key, name text);
   die "cannot fill dev's database"
 expect_eq "$(sql "$DEV_URL" 'select count(*) from items')" "3" "dev's rows"
 
-SQL_HOST="$(agent runtime-config shop/dev | jq -r '.sql_servers[0].host')"
-PG_PORT="${SQL_HOST##*:}"
-SOCK_DIR=""
-for d in /dev/shm/encore-agent-*/postgres-test/run "$AGENT_DIR"/backends/postgres-test/run; do
-  if [ -S "$d/.s.PGSQL.$PG_PORT" ]; then SOCK_DIR="$d"; fi
-done
-[ -n "$SOCK_DIR" ] || die "cannot find the agent's PostgreSQL socket for port $PG_PORT"
-psql_admin() {
-  PGCONNECT_TIMEOUT=5 psql -h "$SOCK_DIR" -p "$PG_PORT" -U encore_admin -d postgres \
-    -XAtq -v ON_ERROR_STOP=1 -c "$1"
-}
+find_agent_postgres shop/dev
 sessions_on() { psql_admin "select count(*) from pg_stat_activity where datname = '$1'"; }
 # Our psql sessions are closed: the TEMPLATE path is open.
 for _ in $(seq 1 100); do [ "$(sessions_on "$DEV_DB")" = 0 ] && break; sleep 0.05; done
@@ -106,7 +96,7 @@ log "pr:7's database: $PR7_DB, its service role: $PR7_USER"
 expect_eq "$(sql "$PR7_URL" 'select current_database()' 2>&1)" "$PR7_DB" "pr:7's role connects to its own database"
 expect_eq "$(sql "$PR7_URL" 'select string_agg(name, $$,$$ order by id) from items' 2>&1)" "one,two,three" \
   "pr:7's service reads dev's rows"
-log "pr:7 items owner: $(psql -h "$SOCK_DIR" -p "$PG_PORT" -U encore_admin -d "$PR7_DB" -XAtq -c "select tableowner from pg_tables where tablename = 'items'")"
+log "pr:7 items owner: $(psql_admin "select tableowner from pg_tables where tablename = 'items'" "$PR7_DB")"
 sql "$PR7_URL" "insert into items values (4, 'preview only'); update items set name = 'changed' where id = 1" 2>&1 ||
   fail "pr:7's service cannot write to its copy"
 expect_eq "$(sql "$PR7_URL" 'select count(*) from items' 2>&1)" "4" "pr:7's write"

@@ -41,17 +41,7 @@ expect_eq "$(agent_json env show shop/local | jq -r .status)" "ready" "status af
 
 RC="$(agent runtime-config shop/local --secrets true)"
 SQL_HOST="$(echo "$RC" | jq -r '.sql_servers[0].host')"
-PG_PORT="${SQL_HOST##*:}"
-# The agent's cluster, as its superuser over the unix socket.
-SOCK_DIR=""
-for d in /dev/shm/encore-agent-*/postgres-test/run "$AGENT_DIR"/backends/postgres-test/run; do
-  if [ -S "$d/.s.PGSQL.$PG_PORT" ]; then SOCK_DIR="$d"; fi
-done
-[ -n "$SOCK_DIR" ] || die "cannot find the agent's PostgreSQL socket for port $PG_PORT"
-psql_admin() {
-  PGCONNECT_TIMEOUT=5 psql -h "$SOCK_DIR" -p "$PG_PORT" -U encore_admin -d postgres \
-    -XAtq -v ON_ERROR_STOP=1 -c "$1"
-}
+find_agent_postgres shop/local
 expect_eq "$(psql_admin "select count(*) from pg_roles where rolname like 'encore\_tmp\_%'")" "0" \
   "no login before the run"
 

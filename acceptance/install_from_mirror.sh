@@ -9,33 +9,17 @@
 #     binary, `init` in a fresh directory with the old lock file fails with
 #     Terraform's own checksum error, and installs nothing.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/release_lib.sh"
 
-VERSION="$(sed -n 's/^project([^)]*VERSION \([0-9][0-9.]*\).*/\1/p' "$REPO_ROOT/CMakeLists.txt" | head -n1)"
-[ -n "$VERSION" ] || die "could not read the project version from CMakeLists.txt"
-command -v gpg >/dev/null || die "gpg is not installed (.goreleaser-free-scripts/install-deps.sh installs it)"
 command -v zip >/dev/null || die "zip is not installed (.goreleaser-free-scripts/install-deps.sh installs it)"
 command -v unzip >/dev/null || die "unzip is not installed (.goreleaser-free-scripts/install-deps.sh installs it)"
 
 # A throw-away signing key: release.sh signs SHA256SUMS with GPG_FINGERPRINT.
-export GNUPGHOME="$WORK/gnupg"
-mkdir -m 700 "$GNUPGHOME"
-# gpg starts a gpg-agent for this home; it exits once the home is removed,
-# and is stopped here when a failure keeps the work dir.
-CLEANUP_HOOK='gpgconf --kill gpg-agent 2>/dev/null'
-gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
-  --quick-gen-key "Encore install test <install-test@example.invalid>" rsa2048 sign never 2>/dev/null ||
-  die "gpg could not make a key"
-FPR="$(gpg --list-keys --with-colons 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }')"
+gpg_home
+FPR="$(new_key "Encore install test <install-test@example.invalid>")"
 [ -n "$FPR" ] || die "gpg made no key"
-
 DIST="$WORK/dist"
-log "release.sh $DIST (VERSION=$VERSION)"
-if ! VERSION="$VERSION" OS=linux ARCH=amd64 GPG_FINGERPRINT="$FPR" \
-  BUILD_DIR="${BUILD_DIR:-$(cd "$PROVIDER_DIR/.." && pwd)}" \
-  bash "$REPO_ROOT/.goreleaser-free-scripts/release.sh" "$DIST" >"$WORK/release.out" 2>&1; then
-  cat "$WORK/release.out" >&2
-  die "release.sh failed"
-fi
+make_release "$DIST" "$FPR"
 
 MIRROR="$DIST/mirror"
 ZIP_NAME="terraform-provider-encore_${VERSION}_linux_amd64.zip"
@@ -69,27 +53,10 @@ provider_installation {
 }
 HCL
 
-write_config() {
-  cat >"$1/main.tf" <<HCL
-terraform {
-  required_providers {
-    encore = {
-      source  = "encoredev/encore"
-      version = "$VERSION"
-    }
-  }
-}
-
-resource "encore_app" "shop" {
-  name  = "shop"
-  model = jsonencode({ services = [{ name = "orders" }] })
-}
-HCL
-}
 
 # --- install from the packed mirror ---------------------------------------
 cfg="$(mktemp -d "$WORK/first.XXXXXX")"
-write_config "$cfg"
+write_pinned_config "$cfg"
 out="$WORK/init.out"
 if run_capture "$out" -chdir="$cfg" init -no-color -input=false; then
   expect_contains "$out" "Installing encoredev/encore v$VERSION..." "init output"
@@ -129,7 +96,7 @@ BAD_H1="$(h1_of_dir "$tampered")"
 [ "$BAD_H1" != "$WANT_H1" ] || die "the tampered package has the same h1: hash"
 
 cfg2="$(mktemp -d "$WORK/second.XXXXXX")"
-write_config "$cfg2"
+write_pinned_config "$cfg2"
 cp "$lock" "$cfg2/.terraform.lock.hcl"
 if run_capture "$out" -chdir="$cfg2" init -no-color -input=false; then
   cat "$out" >&2

@@ -14,10 +14,9 @@
 #     SHA256SUMS edited after signing, make init fail with Terraform's own
 #     signature error and install nothing.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/release_lib.sh"
 
 PYTHON=/usr/bin/python3 # not the PATH's python3: that may be a pyenv shim
-VERSION="$(sed -n 's/^project([^)]*VERSION \([0-9][0-9.]*\).*/\1/p' "$REPO_ROOT/CMakeLists.txt" | head -n1)"
-[ -n "$VERSION" ] || die "could not read the project version from CMakeLists.txt"
 for tool in gpg openssl unzip; do
   command -v "$tool" >/dev/null || die "$tool is not installed (.goreleaser-free-scripts/install-deps.sh installs it)"
 done
@@ -28,16 +27,7 @@ ZIP_NAME="${P}_linux_amd64.zip"
 SUMS_NAME="${P}_SHA256SUMS"
 
 # --- two throw-away signing keys ---------------------------------------------
-export GNUPGHOME="$WORK/gnupg"
-mkdir -m 700 "$GNUPGHOME"
-# gpg starts a gpg-agent for this home; it exits once the home is removed,
-# and is stopped by the cleanup hook when a failure keeps the work dir.
-CLEANUP_HOOK='gpgconf --kill gpg-agent 2>/dev/null'
-new_key() {
-  gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
-    --quick-gen-key "$1" rsa2048 sign never 2>/dev/null || die "gpg could not make a key"
-  gpg --list-keys --with-colons "$1" 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }'
-}
+gpg_home
 FPR="$(new_key "Encore install test <install-test@example.invalid>")"
 OTHER_FPR="$(new_key "Someone else <someone-else@example.invalid>")"
 if [ -z "$FPR" ] || [ -z "$OTHER_FPR" ] || [ "$FPR" = "$OTHER_FPR" ]; then die "gpg made no keys"; fi
@@ -45,13 +35,7 @@ KEY_ID="${FPR: -16}"
 
 # --- the release ------------------------------------------------------------------
 DIST="$WORK/dist"
-log "release.sh $DIST (VERSION=$VERSION)"
-if ! VERSION="$VERSION" OS=linux ARCH=amd64 GPG_FINGERPRINT="$FPR" \
-  BUILD_DIR="${BUILD_DIR:-$(cd "$PROVIDER_DIR/.." && pwd)}" \
-  bash "$REPO_ROOT/.goreleaser-free-scripts/release.sh" "$DIST" >"$WORK/release.out" 2>&1; then
-  cat "$WORK/release.out" >&2
-  die "release.sh failed"
-fi
+make_release "$DIST" "$FPR"
 for f in "$ZIP_NAME" "$SUMS_NAME" "$SUMS_NAME.sig"; do
   [ -f "$DIST/$f" ] || die "release.sh wrote no $f"
 done
@@ -105,7 +89,7 @@ PY
 "$PYTHON" "$WORK/serve.py" "$SITE" "$TLS/server.pem" "$TLS/server.key" \
   "$WORK/port" "$WORK/access.log" 2>"$WORK/serve.err" &
 SERVER_PID=$!
-CLEANUP_HOOK='kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; gpgconf --kill gpg-agent 2>/dev/null'
+CLEANUP_HOOK="kill \$SERVER_PID 2>/dev/null; wait \$SERVER_PID 2>/dev/null; $CLEANUP_HOOK"
 for _ in $(seq 100); do
   [ -s "$WORK/port" ] && break
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/serve.err" >&2; die "the registry server exited"; }
@@ -159,29 +143,12 @@ provider_installation {
 HCL
 export SSL_CERT_FILE="$TLS/ca.pem"
 
-write_config() {
-  cat >"$1/main.tf" <<HCL
-terraform {
-  required_providers {
-    encore = {
-      source  = "encoredev/encore"
-      version = "$VERSION"
-    }
-  }
-}
-
-resource "encore_app" "shop" {
-  name  = "shop"
-  model = jsonencode({ services = [{ name = "orders" }] })
-}
-HCL
-}
 # init_fresh OUT: init in a new directory (own .terraform, no plugin cache);
 # prints the directory; returns init's exit code.
 init_fresh() {
   local cfg
   cfg="$(mktemp -d "$WORK/cfg.XXXXXX")"
-  write_config "$cfg"
+  write_pinned_config "$cfg"
   echo "$cfg"
   run_capture "$1" -chdir="$cfg" init -no-color -input=false
 }

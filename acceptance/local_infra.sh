@@ -120,10 +120,8 @@ expect_eq "$(redis config get maxmemory-policy | tail -1)" "noeviction" "force_c
 expect_eq "$(agent_json audit | jq '[.[] | select(.action == "environment.force_conflicts")] | length')" "1" "forced write audited"
 
 # ---- a foreign database with a model's name ------------------------------------
-SOCK_DIR="$(ls -d /dev/shm/encore-agent-*/postgres-test/run 2>/dev/null | while read -r d; do
-  if [ -S "$d/.s.PGSQL.${SQL_HOST##*:}" ]; then echo "$d"; fi; done)"
-[ -n "$SOCK_DIR" ] || die "cannot find the agent's PostgreSQL socket"
-psql -h "$SOCK_DIR" -p "${SQL_HOST##*:}" -U encore_admin -d postgres -XAtq -c 'create database inventory' ||
+find_agent_postgres shop/local
+psql_admin 'create database inventory' ||
   die "cannot make the foreign database"
 sed -i 's/databases = \[{ name = "orders" }\]/databases = [{ name = "orders" }, { name = "inventory" }]/' "$D/main.tf"
 sed -i 's/{ name = "email", databases = \["orders"\] }/{ name = "email", databases = ["orders", "inventory"] }/' "$D/main.tf"
@@ -169,7 +167,7 @@ log "counters after a drift scan: $(counters)"
 if ! "$TERRAFORM" -chdir="$D" destroy -no-color -input=false -auto-approve >"$D/destroy.out" 2>&1; then
   fail "destroy failed"; sed 's/^/    /' "$D/destroy.out" >&2
 fi
-DBS="$(psql -h "$SOCK_DIR" -p "${SQL_HOST##*:}" -U encore_admin -d postgres -XAtq -c "select string_agg(datname, ',' order by datname) from pg_database where datname in ('orders','inventory')")"
+DBS="$(psql_admin "select string_agg(datname, ',' order by datname) from pg_database where datname in ('orders','inventory')")"
 expect_eq "$DBS" "inventory" "destroy drops the agent's database and never the adopted one"
 [ -d "$BUCKET" ] && fail "bucket directory left after destroy"
 finish
